@@ -1,0 +1,138 @@
+"""Forms for organisers' pages. Dates are entered in the organiser's time zone and stored in UTC."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from scoring import TASKS
+
+from .models import Challenge, DataFile, Event, EventRole, Phase, QuotaOverride
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["name", "slug", "tagline", "description", "starts_at", "ends_at", "is_published"]
+        widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("The event must end after it starts."))
+        return data
+
+
+class ChallengeForm(forms.ModelForm):
+    class Meta:
+        model = Challenge
+        fields = [
+            "title", "slug", "summary", "task", "primary_metric", "description", "evaluation",
+            "rules", "max_team_size", "merger_deadline", "final_selection_limit",
+        ]  # fmt: skip
+        widgets = {"merger_deadline": DateTimeInput()}
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        choices = []
+        for spec in TASKS.values():
+            for metric in spec.ranking_metrics:
+                label = spec.metric_labels.get(metric, metric)
+                choices.append((metric, f"{label} ({spec.label})"))
+        seen = set()
+        self.fields["primary_metric"] = forms.ChoiceField(
+            choices=[c for c in choices if not (c[0] in seen or seen.add(c[0]))],
+            initial="pairwise_f1",
+            help_text=_("The leaderboard ranks by this metric; it must belong to the task."),
+        )
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        others = Challenge.objects.filter(event=self.event, slug=slug)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Another challenge of this event uses this slug."))
+        return slug
+
+    def clean(self):
+        data = super().clean()
+        task, metric = data.get("task"), data.get("primary_metric")
+        if task and metric and metric not in TASKS[task].ranking_metrics:
+            self.add_error(
+                "primary_metric",
+                _("%(metric)s is not a metric of %(task)s; choose one of: %(choices)s.")
+                % {
+                    "metric": metric,
+                    "task": task,
+                    "choices": ", ".join(TASKS[task].ranking_metrics),
+                },
+            )
+        return data
+
+
+class PhaseForm(forms.ModelForm):
+    class Meta:
+        model = Phase
+        fields = [
+            "name", "order", "starts_at", "ends_at", "daily_limit", "total_limit",
+            "failed_daily_limit", "time_limit_seconds",
+        ]  # fmt: skip
+        widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("The phase must end after it starts."))
+        return data
+
+
+class DataFileForm(forms.ModelForm):
+    class Meta:
+        model = DataFile
+        fields = ["file", "name", "kind", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _("Leave empty to use the uploaded file's name.")
+
+
+class TruthForm(forms.Form):
+    file = forms.FileField(
+        label=_("Ground truth CSV"),
+        help_text=_("Hidden from participants. Validated before it replaces the current one."),
+    )
+
+
+class QuotaOverrideForm(forms.ModelForm):
+    class Meta:
+        model = QuotaOverride
+        fields = ["daily_limit", "total_limit", "reason"]
+
+
+class ModerationForm(forms.Form):
+    ACTIONS = [
+        ("hide", _("Hide from the leaderboard")),
+        ("unhide", _("Show again")),
+        ("disqualify", _("Disqualify")),
+        ("requalify", _("Lift disqualification")),
+        ("rescore", _("Rescore")),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS)
+    reason = forms.CharField(max_length=300, required=True)
+
+
+class RoleForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=EventRole.Role.choices)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=300, required=False)

@@ -1,0 +1,406 @@
+"""Events, challenges, phases, teams and submissions.
+
+Models hold data and constraints only; every write with a rule behind it is a service in
+``competitions/services``; reads with logic are selectors in ``competitions/selectors``.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from scoring import TASKS
+
+TASK_CHOICES = [(name, spec.label) for name, spec in TASKS.items()]
+
+
+def private_storage():
+    return storages["private"]
+
+
+def _random_name(prefix: str, filename: str) -> str:
+    """Stored files get random names: nothing about a file can be guessed from its path."""
+    lower = filename.lower()
+    suffix = ".csv.gz" if lower.endswith(".gz") else ".csv" if lower.endswith(".csv") else ".bin"
+    return f"{prefix}/{uuid.uuid4().hex}{suffix}"
+
+
+def data_file_path(instance, filename: str) -> str:
+    return _random_name("data", filename)
+
+
+def truth_file_path(instance, filename: str) -> str:
+    return _random_name("truth", filename)
+
+
+def submission_file_path(instance, filename: str) -> str:
+    return _random_name("submissions", filename)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Event(models.Model):
+    """A DataJam: a competition event with one or more challenges."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    tagline = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True, help_text=_("Markdown."))
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    is_published = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventRole(models.Model):
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", _("Organiser")
+        JUDGE = "judge", _("Judge")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_roles"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user", "role"], name="unique_event_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.role} · {self.event}"
+
+
+class Challenge(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="challenges")
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True, help_text=_("Markdown."))
+    rules = models.TextField(blank=True, help_text=_("Markdown; participants accept these."))
+    evaluation = models.TextField(blank=True, help_text=_("Markdown."))
+    task = models.CharField(max_length=32, choices=TASK_CHOICES, default="ad-linkage")
+    primary_metric = models.CharField(max_length=64, default="pairwise_f1")
+    max_team_size = models.PositiveIntegerField(default=5)
+    merger_deadline = models.DateTimeField(null=True, blank=True)
+    final_selection_limit = models.PositiveIntegerField(
+        default=2, help_text=_("How many submissions a team may mark as final.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "slug"], name="unique_challenge_slug")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def task_spec(self):
+        return TASKS[self.task]
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.task_spec.higher_is_better[self.primary_metric]
+
+
+class Phase(models.Model):
+    """A period of a challenge with its own limits and hidden truth (e.g. development, final)."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(max_length=100)
+    order = models.PositiveIntegerField(default=0)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    daily_limit = models.PositiveIntegerField(default=5)
+    total_limit = models.PositiveIntegerField(null=True, blank=True)
+    failed_daily_limit = models.PositiveIntegerField(
+        default=10, help_text=_("Cap on submissions per team per day that fail validation.")
+    )
+    time_limit_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Scoring time limit; empty for the site default.")
+    )
+    truth_file = models.FileField(
+        upload_to=truth_file_path, storage=private_storage, blank=True, max_length=255
+    )
+    truth_summary = models.JSONField(default=dict, blank=True)
+    truth_version = models.PositiveIntegerField(default=0)
+    private_revealed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["challenge", "order", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="phase_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge} · {self.name}"
+
+
+class DataFile(models.Model):
+    """A public file of a challenge, served only to participants who accepted the rules."""
+
+    class Kind(models.TextChoices):
+        TRAIN = "train", _("Training data")
+        TEST = "test", _("Test data")
+        SAMPLE = "sample", _("Sample submission")
+        OTHER = "other", _("Other")
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="data_files")
+    name = models.CharField(max_length=200, help_text=_("File name shown to participants."))
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    description = models.CharField(max_length=300, blank=True)
+    file = models.FileField(upload_to=data_file_path, storage=private_storage, max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["challenge", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RulesAcceptance(models.Model):
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="acceptances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "user"], name="unique_rules_acceptance")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} accepted {self.challenge}"
+
+
+class Team(models.Model):
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=100)
+    invite_token = models.CharField(max_length=64, unique=True, default=new_token)
+    is_baseline = models.BooleanField(
+        default=False, help_text=_("An organiser's reference entry, marked on the leaderboard.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["challenge", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "name"], name="unique_team_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        LEADER = "leader", _("Leader")
+        MEMBER = "member", _("Member")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    # Repeated from the team so the database itself enforces one team per user per challenge.
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team", "joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "user"], name="one_team_per_challenge")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
+
+
+class TeamInvite(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invites")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.team}"
+
+
+class MergeRequest(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # The requesting team is absorbed into the target team when the target's leader accepts.
+    from_team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="merges_sent")
+    to_team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="merges_received")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.from_team} → {self.to_team} ({self.state})"
+
+
+class QuotaOverride(models.Model):
+    """An organiser's per-team change to a phase's limits, always with a reason."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="quota_overrides")
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="quota_overrides")
+    daily_limit = models.PositiveIntegerField(null=True, blank=True)
+    total_limit = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "phase"], name="one_override_per_team_phase")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.phase}: {self.reason}"
+
+
+class Submission(models.Model):
+    """One uploaded prediction file and its way through scoring.
+
+    State machine: queued → running → scored | failed. Each transition is a service that checks
+    the current state with a conditional UPDATE, so two workers never both write a result.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SCORED = "scored", _("Scored")
+        FAILED = "failed", _("Failed")
+
+    class Failure(models.TextChoices):
+        NONE = "", _("None")
+        FILE = "file", _("Problem with the file")
+        PLATFORM = "platform", _("Platform problem")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="submissions")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="submissions")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to=submission_file_path, storage=private_storage, max_length=255)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    note = models.CharField(max_length=300, blank=True)
+
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    failure = models.CharField(max_length=16, choices=Failure.choices, default="", blank=True)
+    error_message = models.TextField(blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    run_token = models.CharField(max_length=64, blank=True)
+    truth_version = models.PositiveIntegerField(default=0)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    public_scores = models.JSONField(default=dict, blank=True)
+    private_scores = models.JSONField(default=dict, blank=True)
+    all_scores = models.JSONField(default=dict, blank=True)
+    public_score = models.FloatField(null=True, blank=True)
+    private_score = models.FloatField(null=True, blank=True)
+
+    # Whether this submission uses the team's quota: false for files that failed validation and
+    # for platform failures, so neither ever costs a team an attempt.
+    counts_for_quota = models.BooleanField(default=True)
+    is_final = models.BooleanField(default=False)
+    is_hidden = models.BooleanField(default=False)
+    is_disqualified = models.BooleanField(default=False)
+    moderation_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["phase", "team", "created_at"], name="sub_quota_idx"),
+            models.Index(fields=["phase", "state", "public_score"], name="sub_leaderboard_idx"),
+            models.Index(fields=["state", "queued_at"], name="sub_sweeper_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.original_name} · {self.state}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in {self.State.SCORED, self.State.FAILED}
+
+
+class AuditLog(models.Model):
+    """What organisers (and the platform) did, who did it, when and why."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="audit_log")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    action = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=300, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_label}"
+
+
+class Notification(models.Model):
+    """A message to one person shown on the site (and e-mailed where it matters)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField(max_length=500)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.message

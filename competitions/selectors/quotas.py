@@ -1,0 +1,62 @@
+"""How many submissions a team has left in a phase, and when the daily count resets."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from ..models import Phase, QuotaOverride, Submission, Team
+
+
+@dataclass(frozen=True)
+class Quota:
+    daily_limit: int
+    used_today: int
+    total_limit: int | None
+    total_used: int
+    failed_limit: int
+    failed_today: int
+    next_reset: dt.datetime
+
+    @property
+    def left_today(self) -> int:
+        left = self.daily_limit - self.used_today
+        if self.total_limit is not None:
+            left = min(left, self.total_limit - self.total_used)
+        return max(left, 0)
+
+    @property
+    def total_left(self) -> int | None:
+        if self.total_limit is None:
+            return None
+        return max(self.total_limit - self.total_used, 0)
+
+
+def utc_day_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """Daily limits reset at 00:00 UTC, whatever the viewer's time zone."""
+    start = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + dt.timedelta(days=1)
+
+
+def team_quota(*, team: Team, phase: Phase, now: dt.datetime | None = None) -> Quota:
+    now = now or timezone.now()
+    day_start, day_end = utc_day_bounds(now)
+    override = QuotaOverride.objects.filter(team=team, phase=phase).first()
+    daily_limit = phase.daily_limit
+    total_limit = phase.total_limit
+    if override is not None:
+        daily_limit = override.daily_limit if override.daily_limit is not None else daily_limit
+        total_limit = override.total_limit if override.total_limit is not None else total_limit
+    submissions = Submission.objects.filter(team=team, phase=phase)
+    counted = submissions.filter(counts_for_quota=True)
+    return Quota(
+        daily_limit=daily_limit,
+        used_today=counted.filter(created_at__gte=day_start, created_at__lt=day_end).count(),
+        total_limit=total_limit,
+        total_used=counted.count(),
+        failed_limit=phase.failed_daily_limit,
+        failed_today=submissions.filter(
+            failure=Submission.Failure.FILE, created_at__gte=day_start, created_at__lt=day_end
+        ).count(),
+        next_reset=day_end,
+    )

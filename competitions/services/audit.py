@@ -1,0 +1,23 @@
+from ..models import AuditLog, Event
+
+
+def log_action(
+    *,
+    event: Event,
+    actor,
+    action: str,
+    target=None,
+    reason: str = "",
+    data: dict | None = None,
+) -> AuditLog:
+    """Record what was done, by whom and why, for the event's organisers to read."""
+    return AuditLog.objects.create(
+        event=event,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        target_type=type(target).__name__ if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:300] if target is not None else "",
+        reason=reason,
+        data=data or {},
+    )

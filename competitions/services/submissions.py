@@ -1,0 +1,154 @@
+"""Accepting an upload: cheap checks now, scoring later in a worker."""
+
+import os
+import tempfile
+import uuid
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+import scoring
+
+from ..models import Membership, Phase, Submission, Team, private_storage, submission_file_path
+from ..selectors.quotas import team_quota
+from . import ServiceError
+
+ALLOWED_SUFFIXES = (".csv", ".csv.gz", ".gz", ".txt")
+
+
+class SubmissionRefused(ServiceError):
+    pass
+
+
+def _check_upload(*, phase: Phase, uploaded: UploadedFile) -> None:
+    """Size, name and header: refused before anything is stored or counted."""
+    expected = ",".join(phase.challenge.task_spec.submission_columns)
+    name = (uploaded.name or "").lower()
+    if not name.endswith(ALLOWED_SUFFIXES):
+        raise SubmissionRefused(
+            _("“%(name)s” is not a CSV file. Upload a .csv or .csv.gz file with the header %(h)s.")
+            % {"name": uploaded.name, "h": expected}
+        )
+    if uploaded.size == 0:
+        raise SubmissionRefused(
+            _("The file is empty. Expected a CSV with the header %(h)s and one row per id.")
+            % {"h": expected}
+        )
+    if uploaded.size > settings.SUBMISSION_MAX_BYTES:
+        raise SubmissionRefused(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {
+                "size": filesizeformat(uploaded.size),
+                "limit": filesizeformat(settings.SUBMISSION_MAX_BYTES),
+            }
+        )
+    head = b""
+    uploaded.seek(0)
+    for chunk in uploaded.chunks(64 * 1024):
+        head += chunk
+        if len(head) >= 64 * 1024:
+            break
+    uploaded.seek(0)
+    with tempfile.NamedTemporaryFile(suffix=".head") as tmp:
+        tmp.write(head)
+        tmp.flush()
+        try:
+            scoring.check_submission_header(phase.challenge.task, tmp.name)
+        except scoring.InvalidSubmission as error:
+            raise SubmissionRefused(str(error)) from None
+
+
+def _check_phase_open(phase: Phase, now) -> None:
+    if now < phase.starts_at:
+        raise SubmissionRefused(
+            _("This phase opens at %(t)s; submissions are not accepted before then.")
+            % {"t": formats.date_format(timezone.localtime(phase.starts_at), "DATETIME_FORMAT")}
+        )
+    if now >= phase.ends_at:
+        raise SubmissionRefused(
+            _("This phase closed at %(t)s; submissions are no longer accepted.")
+            % {"t": formats.date_format(timezone.localtime(phase.ends_at), "DATETIME_FORMAT")}
+        )
+
+
+def _check_quota(*, team: Team, phase: Phase, now) -> None:
+    quota = team_quota(team=team, phase=phase, now=now)
+    reset = formats.date_format(timezone.localtime(quota.next_reset), "DATETIME_FORMAT")
+    if quota.total_left == 0:
+        raise SubmissionRefused(
+            _("Your team has used all %(n)d submissions allowed in this phase.")
+            % {"n": quota.total_limit}
+        )
+    if quota.left_today == 0:
+        raise SubmissionRefused(
+            _("Your team has used its %(n)d submissions for today. The next reset is at %(t)s.")
+            % {"n": quota.daily_limit, "t": reset}
+        )
+    if quota.failed_today >= quota.failed_limit:
+        raise SubmissionRefused(
+            _(
+                "Your team has had %(n)d files fail validation today, the daily cap. "
+                "Check your file with the scoring CLI; the next reset is at %(t)s."
+            )
+            % {"n": quota.failed_today, "t": reset}
+        )
+
+
+def submission_create(
+    *, user, phase: Phase, uploaded: UploadedFile, note: str = "", now=None
+) -> Submission:
+    """Store the upload and queue it for scoring, or refuse it with a reason.
+
+    The team row is locked while the quota is counted, so parallel uploads of one team are
+    counted exactly; a refused upload leaves no row and no file behind.
+    """
+    now = now or timezone.now()
+    challenge = phase.challenge
+    membership = Membership.objects.filter(challenge=challenge, user=user).first()
+    if not challenge.acceptances.filter(user=user).exists():
+        raise SubmissionRefused(_("Accept the challenge rules before submitting."))
+    if membership is None:
+        raise SubmissionRefused(_("Create or join a team before submitting."))
+    _check_phase_open(phase, now)
+    if not phase.truth_file:
+        raise SubmissionRefused(_("This phase is not ready for submissions yet."))
+    _check_upload(phase=phase, uploaded=uploaded)
+    _check_quota(team=membership.team, phase=phase, now=now)
+
+    storage = private_storage()
+    stored_name = storage.save(submission_file_path(None, uploaded.name), uploaded)
+    try:
+        with transaction.atomic():
+            team = Team.objects.select_for_update().get(pk=membership.team_id)
+            _check_quota(team=team, phase=phase, now=now)
+            submission = Submission.objects.create(
+                phase=phase,
+                team=team,
+                submitted_by=user,
+                file=stored_name,
+                original_name=os.path.basename(uploaded.name)[:255],
+                size=uploaded.size,
+                note=note[:300],
+                queued_at=now,
+                task_id=uuid.uuid4().hex,
+                truth_version=phase.truth_version,
+            )
+            submission_enqueue_on_commit(submission)
+    except BaseException:
+        storage.delete(stored_name)
+        raise
+    return submission
+
+
+def submission_enqueue_on_commit(submission: Submission) -> None:
+    """Send the scoring task once the row is committed, so a worker always finds it."""
+    from scoring.tasks import score_submission
+
+    submission_id, task_id = str(submission.pk), submission.task_id
+    transaction.on_commit(
+        lambda: score_submission.apply_async(args=[submission_id], task_id=task_id)
+    )

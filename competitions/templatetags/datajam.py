@@ -1,0 +1,36 @@
+from django import template
+
+from ..markdown import render_markdown
+from ..permissions import can as can_do
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str):
+    return render_markdown(text)
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action: str, obj) -> bool:
+    """``{% can "submission.view" sub as ok %}``: the same check the views make."""
+    return can_do(context["request"].user, action, obj)
+
+
+@register.filter
+def metric(value, digits: int = 4):
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, int):
+        return f"{value:,}"
+    try:
+        return f"{float(value):.{int(digits)}f}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    if not mapping:
+        return None
+    return mapping.get(key)

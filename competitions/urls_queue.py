@@ -1,0 +1,3 @@
+"""Scoring queue health (organisers)."""
+
+urlpatterns: list = []

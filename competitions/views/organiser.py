@@ -1,0 +1,373 @@
+"""Organiser pages: thin views over services in ``services/organiser.py``."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import forms
+from ..models import AuditLog, Challenge, DataFile, Event, EventRole, Phase, Submission, Team
+from ..permissions import can
+from ..selectors.quotas import team_quota
+from ..services import ServiceError
+from ..services import organiser as svc
+from ..services.phases import phase_set_truth
+from .helpers import get_event
+
+
+def _challenge(request, event_slug, challenge_slug) -> tuple[Event, Challenge]:
+    event = get_event(request, event_slug, action="event.manage")
+    return event, get_object_or_404(Challenge, event=event, slug=challenge_slug)
+
+
+def _phase(request, phase_id) -> Phase:
+    phase = get_object_or_404(Phase.objects.select_related("challenge__event"), pk=phase_id)
+    get_event(request, phase.challenge.event.slug, action="event.manage")
+    return phase
+
+
+def _form_page(request, form, title: str, back: str, submit: str | None = None):
+    return render(
+        request,
+        "competitions/organiser/form.html",
+        {"form": form, "title": title, "back": back, "submit": submit or _("Save")},
+    )
+
+
+@login_required
+def dashboard(request):
+    roles = EventRole.objects.filter(user=request.user).select_related("event")
+    return render(request, "competitions/organiser/dashboard.html", {"roles": roles})
+
+
+@login_required
+def event_new(request):
+    form = forms.EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        event = svc.event_create(event=form.save(commit=False), actor=request.user)
+        messages.success(request, _("Event created. You are its organiser."))
+        return redirect("competitions:manage_event", event.slug)
+    return _form_page(request, form, _("New event"), reverse("competitions:manage"))
+
+
+@login_required
+def event_manage(request, event_slug):
+    event = get_event(request, event_slug, action="event.manage")
+    return render(
+        request,
+        "competitions/organiser/event.html",
+        {
+            "event": event,
+            "challenges": event.challenges.prefetch_related("phases"),
+            "roles": event.roles.select_related("user"),
+            "role_form": forms.RoleForm(),
+        },
+    )
+
+
+@login_required
+def event_edit(request, event_slug):
+    event = get_event(request, event_slug, action="event.manage")
+    form = forms.EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        event = svc.instance_save(
+            instance=form.save(commit=False), event=event, actor=request.user,
+            action="event.edit", form=form,
+        )  # fmt: skip
+        messages.success(request, _("Event saved."))
+        return redirect("competitions:manage_event", event.slug)
+    return _form_page(
+        request, form, _("Edit event"), reverse("competitions:manage_event", args=[event.slug])
+    )
+
+
+@login_required
+@require_POST
+def role_add(request, event_slug):
+    event = get_event(request, event_slug, action="event.manage")
+    form = forms.RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.role_grant(event=event, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Role granted."))
+        except ServiceError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, _("Give a valid e-mail address and a role."))
+    return redirect("competitions:manage_event", event.slug)
+
+
+@login_required
+@require_POST
+def role_remove(request, event_slug, role_id):
+    event = get_event(request, event_slug, action="event.manage")
+    role = get_object_or_404(EventRole, pk=role_id, event=event)
+    try:
+        svc.role_revoke(role=role, actor=request.user)
+        messages.success(request, _("Role removed."))
+    except ServiceError as error:
+        messages.error(request, str(error))
+    return redirect("competitions:manage_event", event.slug)
+
+
+@login_required
+def challenge_new(request, event_slug):
+    event = get_event(request, event_slug, action="event.manage")
+    form = forms.ChallengeForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        challenge = form.save(commit=False)
+        challenge.event = event
+        svc.instance_save(
+            instance=challenge,
+            event=event,
+            actor=request.user,
+            action="challenge.create",
+            form=form,
+        )
+        messages.success(request, _("Challenge created. Add a phase, data files and the truth."))
+        return redirect("competitions:manage_challenge", event.slug, challenge.slug)
+    return _form_page(
+        request, form, _("New challenge"), reverse("competitions:manage_event", args=[event.slug])
+    )
+
+
+@login_required
+def challenge_manage(request, event_slug, challenge_slug):
+    event, challenge = _challenge(request, event_slug, challenge_slug)
+    phases = list(challenge.phases.all())
+    for phase in phases:
+        phase.stale = phase.submissions.exclude(truth_version=phase.truth_version).count()
+        phase.counts = {
+            state: phase.submissions.filter(state=state).count()
+            for state in Submission.State.values
+        }
+    return render(
+        request,
+        "competitions/organiser/challenge.html",
+        {
+            "event": event,
+            "challenge": challenge,
+            "phases": phases,
+            "data_files": challenge.data_files.all(),
+            "data_form": forms.DataFileForm(),
+            "teams": challenge.teams.prefetch_related("memberships__user"),
+        },
+    )
+
+
+@login_required
+def challenge_edit(request, event_slug, challenge_slug):
+    event, challenge = _challenge(request, event_slug, challenge_slug)
+    form = forms.ChallengeForm(request.POST or None, instance=challenge, event=event)
+    if request.method == "POST" and form.is_valid():
+        challenge = svc.instance_save(
+            instance=form.save(commit=False), event=event, actor=request.user,
+            action="challenge.edit", form=form,
+        )  # fmt: skip
+        messages.success(request, _("Challenge saved."))
+        return redirect("competitions:manage_challenge", event.slug, challenge.slug)
+    back = reverse("competitions:manage_challenge", args=[event.slug, challenge.slug])
+    return _form_page(request, form, _("Edit challenge"), back)
+
+
+@login_required
+def phase_new(request, event_slug, challenge_slug):
+    event, challenge = _challenge(request, event_slug, challenge_slug)
+    form = forms.PhaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        phase = form.save(commit=False)
+        phase.challenge = challenge
+        svc.instance_save(
+            instance=phase, event=event, actor=request.user, action="phase.create", form=form
+        )
+        messages.success(request, _("Phase created. Upload its ground truth."))
+        return redirect("competitions:manage_challenge", event.slug, challenge.slug)
+    back = reverse("competitions:manage_challenge", args=[event.slug, challenge.slug])
+    return _form_page(request, form, _("New phase"), back)
+
+
+@login_required
+def phase_edit(request, phase_id):
+    phase = _phase(request, phase_id)
+    challenge = phase.challenge
+    form = forms.PhaseForm(request.POST or None, instance=phase)
+    back = reverse("competitions:manage_challenge", args=[challenge.event.slug, challenge.slug])
+    if request.method == "POST" and form.is_valid():
+        svc.instance_save(
+            instance=form.save(commit=False), event=challenge.event, actor=request.user,
+            action="phase.edit", form=form,
+        )  # fmt: skip
+        messages.success(request, _("Phase saved."))
+        return redirect(back)
+    return _form_page(request, form, _("Edit phase"), back)
+
+
+@login_required
+def phase_truth(request, phase_id):
+    phase = _phase(request, phase_id)
+    challenge = phase.challenge
+    form = forms.TruthForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = phase_set_truth(phase=phase, uploaded=upload, actor=request.user)
+        except ServiceError as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(
+                request,
+                _("Ground truth accepted: %(summary)s.")
+                % {"summary": ", ".join(f"{k} {v}" for k, v in summary.items())},
+            )
+            return redirect("competitions:manage_phase_truth", phase.pk)
+    phase.refresh_from_db()
+    stale = phase.submissions.exclude(truth_version=phase.truth_version).count()
+    return render(
+        request,
+        "competitions/organiser/truth.html",
+        {
+            "phase": phase,
+            "challenge": challenge,
+            "event": challenge.event,
+            "form": form,
+            "stale": stale,
+            "columns": ",".join(challenge.task_spec.truth_columns),
+        },
+    )
+
+
+@login_required
+@require_POST
+def phase_rescore(request, phase_id):
+    phase = _phase(request, phase_id)
+    count = svc.phase_rescore(
+        phase=phase, actor=request.user, reason=request.POST.get("reason", "")
+    )
+    messages.success(request, _("%(n)d submissions queued for rescoring.") % {"n": count})
+    return redirect(
+        request.POST.get("next") or reverse("competitions:manage_phase_truth", args=[phase.pk])
+    )
+
+
+@login_required
+@require_POST
+def phase_reveal(request, phase_id):
+    phase = _phase(request, phase_id)
+    reveal = request.POST.get("reveal") == "yes"
+    svc.phase_reveal_private(phase=phase, actor=request.user, reveal=reveal)
+    messages.success(
+        request,
+        _("The private leaderboard is now public.")
+        if reveal
+        else _("The private leaderboard is hidden again."),
+    )
+    challenge = phase.challenge
+    return redirect("competitions:manage_challenge", challenge.event.slug, challenge.slug)
+
+
+@login_required
+@require_POST
+def datafile_add(request, event_slug, challenge_slug):
+    event, challenge = _challenge(request, event_slug, challenge_slug)
+    form = forms.DataFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        data_file = form.save(commit=False)
+        data_file.challenge = challenge
+        svc.datafile_add(data_file=data_file, actor=request.user)
+        messages.success(request, _("File uploaded."))
+    else:
+        messages.error(
+            request, _("The file was not uploaded: %(e)s") % {"e": form.errors.as_text()}
+        )
+    return redirect("competitions:manage_challenge", event.slug, challenge.slug)
+
+
+@login_required
+@require_POST
+def datafile_delete(request, event_slug, challenge_slug, file_id):
+    event, challenge = _challenge(request, event_slug, challenge_slug)
+    svc.datafile_delete(
+        data_file=get_object_or_404(DataFile, pk=file_id, challenge=challenge), actor=request.user
+    )
+    messages.success(request, _("File deleted."))
+    return redirect("competitions:manage_challenge", event.slug, challenge.slug)
+
+
+@login_required
+def submissions(request, event_slug, challenge_slug):
+    event, challenge = _challenge(request, event_slug, challenge_slug)
+    queryset = Submission.objects.filter(phase__challenge=challenge).select_related(
+        "team", "phase", "submitted_by"
+    )
+    state = request.GET.get("state")
+    if state in Submission.State.values:
+        queryset = queryset.filter(state=state)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "competitions/organiser/submissions.html",
+        {
+            "event": event,
+            "challenge": challenge,
+            "page": page,
+            "state": state,
+            "states": Submission.State.choices,
+            "moderation_form": forms.ModerationForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def submission_moderate(request, submission_id):
+    submission = get_object_or_404(
+        Submission.objects.select_related("phase__challenge__event"), pk=submission_id
+    )
+    if not can(request.user, "submission.moderate", submission):
+        return redirect("competitions:home")
+    form = forms.ModerationForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.submission_moderate(submission=submission, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Done."))
+        except ServiceError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, _("Choose an action and give a reason."))
+    challenge = submission.phase.challenge
+    return redirect(
+        request.POST.get("next")
+        or reverse("competitions:manage_submissions", args=[challenge.event.slug, challenge.slug])
+    )
+
+
+@login_required
+def quota_override(request, phase_id, team_id):
+    phase = _phase(request, phase_id)
+    team = get_object_or_404(Team, pk=team_id, challenge=phase.challenge)
+    existing = phase.quota_overrides.filter(team=team).first()
+    form = forms.QuotaOverrideForm(request.POST or None, instance=existing)
+    back = reverse(
+        "competitions:manage_challenge", args=[phase.challenge.event.slug, phase.challenge.slug]
+    )
+    if request.method == "POST" and form.is_valid():
+        svc.quota_override_set(team=team, phase=phase, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Limits for %(team)s changed.") % {"team": team.name})
+        return redirect(back)
+    quota = team_quota(team=team, phase=phase)
+    title = _("Limits for %(team)s in %(phase)s (now: %(used)d of %(limit)d used today)") % {
+        "team": team.name, "phase": phase.name, "used": quota.used_today, "limit": quota.daily_limit,
+    }  # fmt: skip
+    return _form_page(request, form, title, back)
+
+
+@login_required
+def audit_log(request, event_slug):
+    event = get_event(request, event_slug, action="event.manage")
+    page = Paginator(AuditLog.objects.filter(event=event).select_related("actor"), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "competitions/organiser/audit.html", {"event": event, "page": page})

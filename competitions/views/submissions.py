@@ -1,0 +1,92 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ..models import Submission
+from ..permissions import can
+from ..services.submissions import SubmissionRefused, submission_create
+from .helpers import current_phase, get_challenge
+
+
+@login_required
+@require_POST
+def submit(request, event_slug, challenge_slug):
+    challenge = get_challenge(request, event_slug, challenge_slug)
+    phase = current_phase(challenge, timezone.now())
+    uploaded = request.FILES.get("file")
+    back = redirect("competitions:challenge", challenge.event.slug, challenge.slug)
+    if phase is None:
+        messages.error(request, "This challenge has no phase to submit to.")
+        return back
+    if uploaded is None:
+        messages.error(request, "Choose a file to upload.")
+        return back
+    try:
+        submission = submission_create(
+            user=request.user, phase=phase, uploaded=uploaded, note=request.POST.get("note", "")
+        )
+    except SubmissionRefused as error:
+        messages.error(request, str(error))
+        return back
+    return redirect("competitions:submission", submission.pk)
+
+
+def _get_submission(request, submission_id) -> Submission:
+    submission = get_object_or_404(
+        Submission.objects.select_related("phase__challenge__event", "team", "submitted_by"),
+        pk=submission_id,
+    )
+    # The same answer for "not yours" and "not there": ids reveal nothing.
+    if not can(request.user, "submission.view", submission):
+        raise Http404
+    return submission
+
+
+@login_required
+def submission_detail(request, submission_id):
+    submission = _get_submission(request, submission_id)
+    return render(
+        request,
+        "competitions/submission_detail.html",
+        _detail_context(submission),
+    )
+
+
+@login_required
+def submission_status(request, submission_id):
+    """The live part of the submission page, polled by htmx until the state is final."""
+    submission = _get_submission(request, submission_id)
+    return render(
+        request, "competitions/partials/submission_status.html", _detail_context(submission)
+    )
+
+
+@login_required
+def submission_download(request, submission_id):
+    submission = _get_submission(request, submission_id)
+    if not can(request.user, "submission.download", submission):
+        raise Http404
+    return FileResponse(
+        submission.file.open("rb"), as_attachment=True, filename=submission.original_name
+    )
+
+
+def _detail_context(submission: Submission) -> dict:
+    challenge = submission.phase.challenge
+    spec = challenge.task_spec
+    metrics = [
+        (name, spec.metric_labels.get(name, name), submission.public_scores.get(name))
+        for name in spec.metrics
+        if name in submission.public_scores
+    ]
+    return {
+        "submission": submission,
+        "challenge": challenge,
+        "event": challenge.event,
+        "metrics": metrics,
+        "primary_metric": challenge.primary_metric,
+        "show_private": submission.phase.private_revealed_at is not None,
+    }

@@ -1,0 +1,136 @@
+"""The ad-linkage task: a clustering of ads (``ad_id,cluster_id``) against the true operators."""
+
+from collections.abc import Collection
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .errors import InvalidTruth, show
+from .io import read_csv
+from .linkage import Contingency, clustering_metrics, contingency
+from .specs import TASKS
+from .truth import Truth, encode, match_ids, read_truth, refuse_duplicates, refuse_empty
+
+SPEC = TASKS["ad-linkage"]
+SPLITS = ("all", "public", "private")
+
+
+def read_linkage_truth(path, spec=SPEC) -> tuple[Truth, np.ndarray]:
+    """The truth and its cluster of every ad as int codes (also used by pair-ranking)."""
+    truth = read_truth(spec, path)
+    clusters = truth.column("cluster_id")
+    refuse_empty(
+        path,
+        clusters,
+        "cluster_id",
+        InvalidTruth,
+        " Give every ad a cluster; an ad that stands alone needs a cluster_id of its own.",
+    )
+    labels, _ = encode(clusters)
+    return truth, labels
+
+
+def truth_summary(truth: Truth, labels: np.ndarray) -> dict:
+    sizes = np.bincount(labels)
+    warnings = []
+    for name, mask in (("Public", truth.is_public), ("Private", truth.is_private)):
+        split_sizes = np.bincount(labels[mask])
+        if split_sizes.max() < 2:
+            warnings.append(
+                f"No two {name} ads share a cluster, so pairwise precision, recall and F1 on "
+                f"the {name.lower()} split can only be 0 or 1."
+            )
+    return {
+        "n_rows": truth.n,
+        "n_public": int(truth.is_public.sum()),
+        "n_private": int(truth.is_private.sum()),
+        "n_clusters": len(sizes),
+        "n_singletons": int(np.count_nonzero(sizes == 1)),
+        "largest_cluster": int(sizes.max()),
+        "n_true_pairs": int((sizes * (sizes - 1) // 2).sum()),
+        "warnings": warnings,
+    }
+
+
+def split_masks(truth: Truth) -> dict[str, np.ndarray | None]:
+    return {"all": None, "public": truth.is_public, "private": truth.is_private}
+
+
+def predicted_labels(
+    n: int, rows: np.ndarray, cluster_ids
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, pa.Array]:
+    """Predicted cluster of every truth ad, as ints: the submitted labels, and a fresh label for
+    each ad with an empty cluster_id or no row (it stands alone). Also returns which ads were
+    submitted, the codes of the submitted labels (-1 for empty) and their distinct values."""
+    codes, values = encode(cluster_ids)
+    empty_code = pc.index(values, "").as_py()
+    if empty_code >= 0:
+        codes = np.where(codes == empty_code, -1, codes)
+    labelled = codes >= 0
+    labels = np.arange(len(values), len(values) + n, dtype=np.int64)
+    labels[rows[labelled]] = codes[labelled]
+    submitted = np.zeros(n, dtype=bool)
+    submitted[rows] = True
+    return labels, submitted, codes, values
+
+
+def giant_cluster_warning(n: int, codes: np.ndarray, values: pa.Array) -> str | None:
+    counts = np.bincount(codes[codes >= 0], minlength=len(values))
+    if not len(counts):
+        return None
+    biggest = int(counts.argmax())
+    size = int(counts[biggest])
+    if size < 2 or 2 * size <= n:
+        return None
+    return (
+        f"Your largest cluster, cluster_id {show(values[biggest].as_py())}, holds {size:,} of the "
+        f"{n:,} ads ({size / n:.0%}). Every cluster_id is an ordinary label, -1 included: "
+        "tools such as HDBSCAN and InfoShield write -1 for 'unclustered', which here links all "
+        "those ads together. Leave cluster_id empty for an ad that stands alone."
+    )
+
+
+def evaluate_ad_linkage(truth_path, submission_path, *, skip: Collection[str] = ()) -> dict:
+    truth, true_labels = read_linkage_truth(truth_path)
+    table = read_csv(submission_path, SPEC.submission_columns)
+    ids = table.column("ad_id")
+    (rows,) = match_ids(truth, submission_path, [("ad_id", ids)])
+    refuse_duplicates(rows, truth.n, ids, "ad_id")
+
+    n = truth.n
+    pred_labels, submitted, codes, values = predicted_labels(n, rows, table.column("cluster_id"))
+    result: dict = {}
+    for split, mask in split_masks(truth).items():
+        if mask is None:
+            table_ = contingency(true_labels, pred_labels)
+            coverage = float(submitted.mean())
+        else:
+            table_ = contingency(true_labels[mask], pred_labels[mask])
+            coverage = float(submitted[mask].mean())
+        result[split] = score(table_, coverage, skip)
+
+    warnings = []
+    missing = n - len(rows)
+    if missing:
+        verb = "has" if missing == 1 else "have"
+        warnings.append(
+            f"{missing:,} of the {n:,} ads {verb} no row in your file; they were scored as ads "
+            f"that stand alone (coverage {len(rows) / n:.1%})."
+        )
+    giant = giant_cluster_warning(n, codes, values)
+    if giant:
+        warnings.append(giant)
+    return {**result, "warnings": warnings, "n_submitted": table.num_rows}
+
+
+def score(table: Contingency, coverage: float, skip: Collection[str] = ()) -> dict:
+    metrics = clustering_metrics(table, skip=skip)
+    metrics["coverage"] = coverage
+    return {name: metrics[name] for name in SPEC.metrics if name in metrics}
+
+
+def validate_ad_linkage_truth(path) -> dict:
+    truth, labels = read_linkage_truth(path)
+    match_ids(truth, path, [])  # unique ids
+    return truth_summary(truth, labels)

@@ -1,0 +1,225 @@
+"""Reading prediction and truth CSV files: strict about the format, kind in what it says.
+
+Files are UTF-8 CSV with a header line; a UTF-8 byte-order mark, CRLF line ends and gzip
+compression (recognised by its magic bytes, since stored files have random names) are all fine.
+Every value is read as a string, so ``007`` and ``7`` stay different ids, and an empty field is
+the empty string, never a null. Parsing is done by pyarrow; when it fails, the file is scanned
+again in Python only to find the line number to report.
+"""
+
+import codecs
+import csv
+import gzip
+import io
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from os import PathLike
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from .errors import InvalidSubmission, ScoringError, show
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
+UTF8_BOM = codecs.BOM_UTF8
+HEAD_BYTES = 64 * 1024
+
+Path = str | PathLike
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as raw:
+        return raw.read(2) == GZIP_MAGIC
+
+
+def read_head(path: Path, error: type[ScoringError], limit: int = HEAD_BYTES) -> tuple[bytes, bool]:
+    """The first ``limit`` bytes of the (decompressed) file, and whether that is all of it."""
+    with open(path, "rb") as raw:
+        start = raw.read(limit)
+        if not start.startswith(GZIP_MAGIC):
+            return start, len(start) < limit or raw.read(1) == b""
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out = b""
+        chunk = start
+        try:
+            while chunk and len(out) < limit and not inflater.eof:
+                out += inflater.decompress(chunk, limit - len(out))
+                chunk = inflater.unconsumed_tail or raw.read(limit)
+        except zlib.error as exc:
+            raise error(
+                f"The file starts like a gzip archive but could not be decompressed ({exc}). "
+                "Upload a plain .csv file or a valid .csv.gz."
+            ) from None
+        if len(out) >= limit:
+            return out[:limit], False
+        # A further gzip member after the first one means there is more to read.
+        more = inflater.eof and (inflater.unused_data or chunk or raw.read(1))
+        return out, not more
+
+
+def _header_hint(fields: list[str], expected: tuple[str, ...], line: str) -> str:
+    cleaned = [f.strip().strip("\ufeff").lower() for f in fields]
+    if cleaned == list(expected):
+        return " Column names are case-sensitive and must not contain spaces."
+    if len(fields) > len(expected) and fields[: len(expected)] == list(expected):
+        extra = ",".join(fields[len(expected) :])
+        return f" Remove the extra column(s) {show(extra)}."
+    if len(fields) == 1:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if sep in line:
+                return f" Separate the columns with commas (this file seems to use {name})."
+    if len(fields) == len(expected) and not set(cleaned) & set(expected):
+        return " If this line is already data, add the header line above it."
+    return ""
+
+
+def check_header(
+    path: Path, columns: tuple[str, ...], error: type[ScoringError] = InvalidSubmission
+) -> None:
+    """Cheap check of the first KBs: readable, UTF-8, the expected header, at least one row."""
+    expected = ",".join(columns)
+    head, complete = read_head(path, error)
+    if head.startswith(ZIP_MAGIC):
+        raise error(
+            "This looks like a ZIP archive or an Excel workbook, not a CSV file. "
+            f"Upload a .csv (or .csv.gz) file whose first line is the header {expected}."
+        )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise error(
+            f"The file is encoded as UTF-16; save it as UTF-8 CSV with the header {expected}."
+        )
+    if head.startswith(UTF8_BOM):
+        head = head[len(UTF8_BOM) :]
+    if not head.strip():
+        raise error(
+            f"The file is empty: expected a CSV file whose first line is the header {expected}."
+        )
+    end = head.find(b"\n")
+    if end < 0 and not complete:
+        raise error(f"The first line is too long: expected the header {expected}.")
+    first = head if end < 0 else head[:end]
+    try:
+        line = first.decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError as exc:
+        raise error(
+            f"The file is not UTF-8 text (byte 0x{first[exc.start]:02x} on line 1). "
+            f"Save it as UTF-8 CSV with the header {expected}."
+        ) from None
+    fields = next(csv.reader([line]), [])
+    if tuple(fields) != columns:
+        hint = _header_hint(fields, columns, line)
+        raise error(f"Wrong header: expected header {expected}, got {show(line)}.{hint}")
+    if complete and (end < 0 or not head[end + 1 :].strip()):
+        raise error(
+            f"The file has the header {expected} but no data rows: expected one row per line."
+        )
+
+
+@contextmanager
+def open_text(path: Path) -> Iterator[io.TextIOBase]:
+    """The decompressed file as text, for the slow re-scans that find line numbers."""
+    raw = gzip.open(path, "rb") if _is_gzip(path) else open(path, "rb")  # noqa: SIM115
+    with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as text:
+        yield text
+
+
+def data_lines(path: Path, rows: set[int]) -> dict[int, int]:
+    """Map data-row indices (0-based, as parsed: header and blank lines skipped) to line numbers."""
+    found: dict[int, int] = {}
+    if not rows:
+        return found
+    last = max(rows)
+    with open_text(path) as text:
+        reader = csv.reader(text)
+        next(reader, None)
+        index = 0
+        for record in reader:
+            if not record:
+                continue
+            if index in rows:
+                found[index] = reader.line_num
+                if index == last:
+                    break
+            index += 1
+    return found
+
+
+def _first_ragged_line(path: Path, width: int) -> tuple[int, list[str]] | None:
+    with open_text(path) as text:
+        reader = csv.reader(text)
+        next(reader, None)
+        for record in reader:
+            if record and len(record) != width:
+                return reader.line_num, record
+    return None
+
+
+def _first_bad_utf8(path: Path) -> tuple[int, int]:
+    opener = gzip.open if _is_gzip(path) else open
+    with opener(path, "rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return number, line[exc.start]
+    return 0, 0
+
+
+def read_csv(
+    path: Path, columns: tuple[str, ...], error: type[ScoringError] = InvalidSubmission
+) -> pa.Table:
+    """The whole file as a table of string columns named ``columns``, or ``error``."""
+    check_header(path, columns, error)
+    expected = ",".join(columns)
+    ragged: list[pa_csv.InvalidRow] = []
+
+    def on_invalid_row(row: pa_csv.InvalidRow) -> str:
+        ragged.append(row)
+        return "skip"
+
+    source = (
+        pa.input_stream(str(path), compression="gzip")
+        if _is_gzip(path)
+        else pa.memory_map(str(path))
+    )
+    try:
+        with source:
+            table = pa_csv.read_csv(
+                source,
+                read_options=pa_csv.ReadOptions(use_threads=True),
+                parse_options=pa_csv.ParseOptions(invalid_row_handler=on_invalid_row),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types={name: pa.string() for name in columns},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc):
+            line, byte = _first_bad_utf8(path)
+            raise error(
+                f"The file is not UTF-8 text (byte 0x{byte:02x} on line {line}). "
+                "Save it as UTF-8 CSV."
+            ) from None
+        raise error(f"The file could not be read as CSV ({exc}).") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise error(f"The file could not be read ({exc}).") from None
+    if ragged:
+        located = _first_ragged_line(path, len(columns))
+        line, record = located if located else (ragged[0].number, ragged[0].text.split(","))
+        count = f" ({len(ragged):,} such rows)" if len(ragged) > 1 else ""
+        raise error(
+            f"Line {line} has {len(record)} columns, expected {len(columns)} ({expected}): "
+            f"{show(','.join(record))}{count}."
+        )
+    if tuple(table.column_names) != columns:  # check_header read the same line; be safe
+        raise error(
+            f"Wrong header: expected header {expected}, got {','.join(table.column_names)}."
+        )
+    if table.num_rows == 0:
+        raise error(
+            f"The file has the header {expected} but no data rows: expected one row per line."
+        )
+    return table

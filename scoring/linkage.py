@@ -1,0 +1,209 @@
+"""Clustering metrics from one sparse contingency table, in O(n) after one sort.
+
+Conventions (see README.md): identical clusterings score 1 on every similarity measure, even when
+both are all singletons or one cluster; a pairwise ratio whose denominator is zero (no predicted
+pairs, or no true pairs) is 1 when the other side has no pairs either and 0 otherwise, so
+"no links" and "everything in one cluster" both score pairwise F1 = 0 against a truth with links.
+Counts are int64 (exact up to ~3e9 ads); sums of pair counts are Python ints, so products of
+them never overflow; logs and ratios are float64.
+"""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from math import log, sqrt
+
+import numpy as np
+
+from .ami import expected_mutual_information
+
+SIMILARITY_METRICS = (
+    "pairwise_precision",
+    "pairwise_recall",
+    "pairwise_f1",
+    "bcubed_precision",
+    "bcubed_recall",
+    "bcubed_f1",
+    "ari",
+    "nmi",
+    "v_measure",
+    "fowlkes_mallows",
+    "ami",
+    "exact_cluster_f1",
+)
+
+
+@dataclass(frozen=True)
+class Contingency:
+    """Non-zero cells n_ij of the true × predicted table, with row and column sums.
+
+    ``cells[k]`` ads are in true cluster ``cell_rows[k]`` and predicted cluster ``cell_cols[k]``;
+    ``row_sizes`` / ``col_sizes`` are the (all positive) true / predicted cluster sizes.
+    """
+
+    cells: np.ndarray
+    cell_rows: np.ndarray
+    cell_cols: np.ndarray
+    row_sizes: np.ndarray
+    col_sizes: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return int(self.row_sizes.sum())
+
+    @property
+    def identical(self) -> bool:
+        # Every row and every column holds exactly one cell: the partitions are the same.
+        return len(self.cells) == len(self.row_sizes) == len(self.col_sizes)
+
+
+def _compact(
+    labels: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dense 0..k-1 ids of non-negative int labels (keeping their order) and the size of each."""
+    counts = np.bincount(labels, weights=weights)
+    present = counts > 0
+    dense = np.cumsum(present) - 1
+    return dense[labels], counts[present].astype(np.int64)
+
+
+def contingency(true_labels: np.ndarray, pred_labels: np.ndarray) -> Contingency:
+    """The contingency table of two labellings given as non-negative integer arrays.
+
+    Labels need not be dense, but the largest label should be O(n): they are counted with
+    ``np.bincount``. Cells are found by sorting one int64 key per item.
+    """
+    true_labels = np.asarray(true_labels, dtype=np.int64)
+    pred_labels = np.asarray(pred_labels, dtype=np.int64)
+    if true_labels.shape != pred_labels.shape or true_labels.ndim != 1:
+        raise ValueError("labellings must be 1-d arrays of the same length")
+    if len(true_labels) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Contingency(empty, empty, empty, empty, empty)
+    width = int(pred_labels.max()) + 1
+    keys = np.sort(true_labels * width + pred_labels)
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    cells = np.diff(np.append(starts, len(keys))).astype(np.int64)
+    unique_keys = keys[starts]
+    cell_true, cell_pred = np.divmod(unique_keys, width)
+    cell_rows, row_sizes = _compact(cell_true, cells)
+    cell_cols, col_sizes = _compact(cell_pred, cells)
+    return Contingency(cells, cell_rows, cell_cols, row_sizes, col_sizes)
+
+
+def _pairs(sizes: np.ndarray) -> int:
+    """Number of unordered pairs inside groups of the given sizes, exactly."""
+    sizes = sizes.astype(np.int64, copy=False)
+    return int((sizes * (sizes - 1) // 2).sum())
+
+
+def _ratio(numerator: int, denominator: int, other_side_empty: bool) -> float:
+    if denominator == 0:
+        return 1.0 if other_side_empty else 0.0
+    return numerator / denominator
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+
+
+def _xlogx_sum(values: np.ndarray) -> float:
+    values = values.astype(np.float64, copy=False)
+    return float(np.dot(values, np.log(values)))
+
+
+def pair_counts(table: Contingency) -> dict[str, int]:
+    """True positive, predicted and true pairs, and all pairs: exact Python ints."""
+    n = table.n
+    return {
+        "tp": _pairs(table.cells),
+        "predicted": _pairs(table.col_sizes),
+        "true": _pairs(table.row_sizes),
+        "total": n * (n - 1) // 2,
+    }
+
+
+def clustering_metrics(table: Contingency, skip: Collection[str] = ()) -> dict[str, float]:
+    """Every similarity measure of the predicted clustering against the true one."""
+    n = table.n
+    if n == 0:
+        raise ValueError("no items to score")
+    identical = table.identical
+    counts = pair_counts(table)
+    tp, predicted, true, total = counts["tp"], counts["predicted"], counts["true"], counts["total"]
+    fp, fn = predicted - tp, true - tp
+    tn = total - tp - fp - fn
+
+    precision = _ratio(tp, predicted, other_side_empty=true == 0)
+    recall = _ratio(tp, true, other_side_empty=predicted == 0)
+    result = {
+        "pairwise_precision": precision,
+        "pairwise_recall": recall,
+        "pairwise_f1": 1.0 if predicted == true == 0 else 2 * tp / (predicted + true),
+    }
+
+    squares = table.cells.astype(np.float64) ** 2
+    bcubed_precision = float((squares / table.col_sizes[table.cell_cols]).sum()) / n
+    bcubed_recall = float((squares / table.row_sizes[table.cell_rows]).sum()) / n
+    result["bcubed_precision"] = bcubed_precision
+    result["bcubed_recall"] = bcubed_recall
+    result["bcubed_f1"] = _f1(bcubed_precision, bcubed_recall)
+
+    # Adjusted Rand index from the pair confusion matrix, in exact integer arithmetic.
+    if fn == 0 and fp == 0:
+        result["ari"] = 1.0
+    else:
+        result["ari"] = 2 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
+
+    n_rows, n_cols = len(table.row_sizes), len(table.col_sizes)
+    log_n = log(n)
+    h_true = max(0.0, log_n - _xlogx_sum(table.row_sizes) / n) if n_rows > 1 else 0.0
+    h_pred = max(0.0, log_n - _xlogx_sum(table.col_sizes) / n) if n_cols > 1 else 0.0
+    if n_rows == 1 or n_cols == 1:
+        mutual_info = 0.0  # one side has a single cluster: no information
+    else:
+        mutual_info = (
+            log_n
+            + (_xlogx_sum(table.cells) - _xlogx_sum(table.row_sizes) - _xlogx_sum(table.col_sizes))
+            / n
+        )
+        mutual_info = min(max(mutual_info, 0.0), h_true, h_pred)
+    mean_entropy = (h_true + h_pred) / 2
+
+    if identical:
+        result["nmi"] = 1.0
+    else:
+        result["nmi"] = mutual_info / mean_entropy if mutual_info > 0 else 0.0
+    homogeneity = mutual_info / h_true if n_rows > 1 else 1.0
+    completeness = mutual_info / h_pred if n_cols > 1 else 1.0
+    result["v_measure"] = 1.0 if identical else _f1(homogeneity, completeness)
+
+    if identical:
+        result["fowlkes_mallows"] = 1.0
+    elif tp == 0:
+        result["fowlkes_mallows"] = 0.0
+    else:
+        result["fowlkes_mallows"] = sqrt(tp / predicted) * sqrt(tp / true)
+
+    if "ami" not in skip:
+        result["ami"] = adjusted_mutual_info(table, mutual_info, mean_entropy)
+
+    is_row_whole = table.cells == table.row_sizes[table.cell_rows]
+    is_col_whole = table.cells == table.col_sizes[table.cell_cols]
+    exact = int(np.count_nonzero(is_row_whole & is_col_whole))
+    result["exact_cluster_f1"] = _f1(exact / n_cols, exact / n_rows)
+
+    result["n_predicted_clusters"] = n_cols
+    result["largest_predicted_cluster"] = int(table.col_sizes.max())
+    return result
+
+
+def adjusted_mutual_info(table: Contingency, mutual_info: float, mean_entropy: float) -> float:
+    """AMI with arithmetic normalisation (scikit-learn's default), 1 for identical clusterings."""
+    if table.identical:
+        return 1.0
+    emi = expected_mutual_information(table.row_sizes, table.col_sizes)
+    denominator = mean_entropy - emi
+    # As scikit-learn: keep the sign of a denominator that rounding pushed through zero.
+    eps = float(np.finfo(np.float64).eps)
+    denominator = min(denominator, -eps) if denominator < 0 else max(denominator, eps)
+    return (mutual_info - emi) / denominator

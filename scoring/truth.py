@@ -1,0 +1,134 @@
+"""Ground-truth files (every task: ids, labels, a final ``usage`` column) and matching ids to them."""
+
+from dataclasses import dataclass
+from os import PathLike
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .columns import describe_lines, encode, refuse_empty, to_numpy
+from .errors import InvalidSubmission, InvalidTruth, examples, show
+from .io import read_csv
+from .specs import TaskSpec
+
+USAGES = ("Public", "Private")
+
+
+@dataclass(frozen=True)
+class Truth:
+    path: str | PathLike
+    table: pa.Table
+    ids: pa.ChunkedArray
+    is_public: np.ndarray
+    is_private: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return self.table.num_rows
+
+    def column(self, name: str) -> pa.ChunkedArray:
+        return self.table.column(name)
+
+
+def read_truth(spec: TaskSpec, path) -> Truth:
+    """Read a truth file and check what every task needs: header, ids, usage. Not uniqueness:
+    that comes with :func:`match_ids`, which factorises the truth ids anyway."""
+    table = read_csv(path, spec.truth_columns, InvalidTruth)
+    id_name = spec.truth_columns[0]
+    refuse_empty(path, table.column(id_name), id_name, InvalidTruth)
+    usage = table.column("usage")
+    is_public = to_numpy(pc.equal(usage, USAGES[0]))
+    is_private = to_numpy(pc.equal(usage, USAGES[1]))
+    bad = ~(is_public | is_private)
+    if bad.any():
+        values, counts = np.unique(to_numpy(usage)[bad], return_counts=True)
+        order = np.argsort(-counts, kind="stable")[:10]
+        found = ", ".join(f"{show(values[i])} ({counts[i]:,} rows)" for i in order)
+        raise InvalidTruth(
+            f"usage must be exactly Public or Private (Kaggle's convention, case-sensitive); "
+            f"found {found} ({describe_lines(path, np.flatnonzero(bad))})."
+        )
+    for flags, name in ((is_public, "Public"), (is_private, "Private")):
+        if not flags.any():
+            raise InvalidTruth(
+                f"No row has usage {name}: every submission gets a public and a private score, "
+                "so mark some rows Public (shown while the phase runs) and the others Private "
+                "(revealed at the end)."
+            )
+    return Truth(path, table, table.column(id_name), is_public, is_private)
+
+
+def match_ids(
+    truth: Truth,
+    submission_path,
+    submitted: list[tuple[str, pa.ChunkedArray]],
+) -> list[np.ndarray]:
+    """For each submitted id column, the truth row of every id.
+
+    Factorises the truth ids and all submitted ids together, once: dictionary codes come in
+    order of first appearance, so when the truth ids are unique the code of truth row i is i and
+    any code >= n is an id the truth does not have. Raises InvalidTruth for duplicate truth ids,
+    InvalidSubmission for empty or unknown submitted ids (naming only the participant's ids).
+    """
+    n = truth.n
+    chunks = list(truth.ids.chunks)
+    for _, column in submitted:
+        chunks.extend(column.chunks)
+    codes, dictionary = encode(pa.chunked_array(chunks, type=pa.string()))
+    truth_codes = codes[:n]
+    if int(truth_codes.max()) != n - 1:
+        counts = np.bincount(truth_codes)
+        repeated = np.flatnonzero(counts > 1)
+        name = truth.table.column_names[0]
+        raise InvalidTruth(
+            f"{name} values must be unique: {len(repeated):,} appear more than once: "
+            f"{examples(dictionary.take(pa.array(repeated[:10])).to_pylist(), len(repeated))}."
+        )
+    result = []
+    start = n
+    for name, column in submitted:
+        rows = codes[start : start + len(column)]
+        start += len(column)
+        refuse_empty(submission_path, column, name, InvalidSubmission)
+        unknown = rows >= n
+        if unknown.any():
+            distinct = np.unique(rows[unknown])  # codes are in order of first appearance
+            values = dictionary.take(pa.array(distinct[:10])).to_pylist()
+            ids = "id is" if len(distinct) == 1 else "ids are"
+            raise InvalidSubmission(
+                f"Unknown {name}: {len(distinct):,} {ids} not in this challenge's data: "
+                f"{examples(values, len(distinct))}. Use the ids of the data you downloaded."
+            )
+        result.append(rows)
+    return result
+
+
+def refuse_duplicates(rows: np.ndarray, n: int, ids: pa.ChunkedArray, name: str) -> None:
+    """Each id at most once (rows are truth rows of the submitted ids, in file order)."""
+    counts = np.bincount(rows, minlength=n)
+    if counts.max(initial=0) > 1:
+        positions = np.flatnonzero(counts[rows] > 1)
+        _, first = np.unique(rows[positions], return_index=True)
+        first_positions = np.sort(positions[first])
+        values = ids.take(pa.array(first_positions[:10])).to_pylist()
+        distinct = len(first_positions)
+        ids_are = "id appears" if distinct == 1 else "ids appear"
+        raise InvalidSubmission(
+            f"Duplicate {name}: {distinct:,} {ids_are} on more than one row: "
+            f"{examples(values, distinct)}. Give each {name} exactly one row."
+        )
+
+
+def refuse_missing(rows: np.ndarray, truth: Truth, name: str) -> None:
+    """Every truth id present (for tasks where a missing prediction cannot be scored)."""
+    present = np.zeros(truth.n, dtype=bool)
+    present[rows] = True
+    if not present.all():
+        missing = np.flatnonzero(~present)
+        values = truth.ids.take(pa.array(missing[:10])).to_pylist()
+        ids_are = "id of the test data has" if len(missing) == 1 else "ids of the test data have"
+        raise InvalidSubmission(
+            f"Missing {name}: {len(missing):,} {ids_are} no row in your file: "
+            f"{examples(values, len(missing))}. Give every {name} exactly one row."
+        )

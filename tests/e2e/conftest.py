@@ -72,8 +72,11 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def start_worker(transactional_db, tmp_path):
+def start_worker(transactional_db, tmp_path, eager_celery):
     real_services_or_skip()
+    from datajam.celery import app
+
+    app.conf.task_always_eager = False  # eager_celery puts it back afterwards
     workers: list[WorkerProcess] = []
 
     def start(**kwargs) -> WorkerProcess:

@@ -48,3 +48,8 @@ def examples(values: Iterable[object], total: int | None = None) -> str:
     if total is not None and total > len(shown):
         text += f" (first {len(shown)} of {total:,})"
     return text
+
+
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 row``, ``2 rows``, ``1,234 ids``."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"

@@ -19,7 +19,7 @@ from os import PathLike
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from .errors import InvalidSubmission, ScoringError, show
+from .errors import InvalidSubmission, ScoringError, count, show
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -112,9 +112,7 @@ def check_header(
         hint = _header_hint(fields, columns, line)
         raise error(f"Wrong header: expected header {expected}, got {show(line)}.{hint}")
     if complete and (end < 0 or not head[end + 1 :].strip()):
-        raise error(
-            f"The file has the header {expected} but no data rows: expected one row per line."
-        )
+        raise error(f"The file has the header {expected} but no data rows below it.")
 
 
 @contextmanager
@@ -146,14 +144,19 @@ def data_lines(path: Path, rows: set[int]) -> dict[int, int]:
     return found
 
 
-def _first_ragged_line(path: Path, width: int) -> tuple[int, list[str]] | None:
+def _ragged_lines(path: Path, width: int) -> tuple[int, list[str], int] | None:
+    """The first line whose number of fields is not ``width``, its fields, and how many such."""
+    first = None
+    count = 0
     with open_text(path) as text:
         reader = csv.reader(text)
         next(reader, None)
         for record in reader:
             if record and len(record) != width:
-                return reader.line_num, record
-    return None
+                count += 1
+                if first is None:
+                    first = reader.line_num, record
+    return (*first, count) if first else None
 
 
 def _first_bad_utf8(path: Path) -> tuple[int, int]:
@@ -167,18 +170,32 @@ def _first_bad_utf8(path: Path) -> tuple[int, int]:
     return 0, 0
 
 
+def _diagnose(
+    path: Path, columns: tuple[str, ...], error: type[ScoringError]
+) -> ScoringError | None:
+    """Find, by a slow scan, the first line that is not UTF-8 or has the wrong number of fields."""
+    line, byte = _first_bad_utf8(path)
+    if line:
+        return error(
+            f"The file is not UTF-8 text (byte 0x{byte:02x} on line {line}). Save it as UTF-8 CSV."
+        )
+    located = _ragged_lines(path, len(columns))
+    if located is None:
+        return None
+    line, record, n_ragged = located
+    more = f" ({n_ragged:,} such rows)" if n_ragged > 1 else ""
+    return error(
+        f"Line {line} has {count(len(record), 'column')}, expected {len(columns)} "
+        f"({','.join(columns)}): {show(','.join(record))}{more}."
+    )
+
+
 def read_csv(
     path: Path, columns: tuple[str, ...], error: type[ScoringError] = InvalidSubmission
 ) -> pa.Table:
     """The whole file as a table of string columns named ``columns``, or ``error``."""
     check_header(path, columns, error)
     expected = ",".join(columns)
-    ragged: list[pa_csv.InvalidRow] = []
-
-    def on_invalid_row(row: pa_csv.InvalidRow) -> str:
-        ragged.append(row)
-        return "skip"
-
     source = (
         pa.input_stream(str(path), compression="gzip")
         if _is_gzip(path)
@@ -189,7 +206,6 @@ def read_csv(
             table = pa_csv.read_csv(
                 source,
                 read_options=pa_csv.ReadOptions(use_threads=True),
-                parse_options=pa_csv.ParseOptions(invalid_row_handler=on_invalid_row),
                 convert_options=pa_csv.ConvertOptions(
                     column_types={name: pa.string() for name in columns},
                     strings_can_be_null=False,
@@ -197,29 +213,15 @@ def read_csv(
                 ),
             )
     except pa.ArrowInvalid as exc:
-        if "UTF8" in str(exc):
-            line, byte = _first_bad_utf8(path)
-            raise error(
-                f"The file is not UTF-8 text (byte 0x{byte:02x} on line {line}). "
-                "Save it as UTF-8 CSV."
-            ) from None
-        raise error(f"The file could not be read as CSV ({exc}).") from None
+        raise _diagnose(path, columns, error) or error(
+            f"The file could not be read as CSV ({exc})."
+        ) from None
     except (OSError, EOFError, zlib.error) as exc:
         raise error(f"The file could not be read ({exc}).") from None
-    if ragged:
-        located = _first_ragged_line(path, len(columns))
-        line, record = located if located else (ragged[0].number, ragged[0].text.split(","))
-        count = f" ({len(ragged):,} such rows)" if len(ragged) > 1 else ""
-        raise error(
-            f"Line {line} has {len(record)} columns, expected {len(columns)} ({expected}): "
-            f"{show(','.join(record))}{count}."
-        )
     if tuple(table.column_names) != columns:  # check_header read the same line; be safe
         raise error(
             f"Wrong header: expected header {expected}, got {','.join(table.column_names)}."
         )
     if table.num_rows == 0:
-        raise error(
-            f"The file has the header {expected} but no data rows: expected one row per line."
-        )
+        raise error(f"The file has the header {expected} but no data rows below it.")
     return table

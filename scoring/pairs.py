@@ -17,7 +17,7 @@ import numpy as np
 
 from .adlinkage import read_linkage_truth, split_masks, truth_summary
 from .columns import describe_lines, parse_floats
-from .errors import InvalidSubmission, examples
+from .errors import InvalidSubmission, count, examples
 from .io import read_csv
 from .specs import TASKS
 from .truth import match_ids
@@ -41,6 +41,8 @@ def ranking_metrics(scores: np.ndarray, hits: np.ndarray, n_true: int) -> dict:
     result: dict = {}
     if n_true == 0:
         result["average_precision"] = None
+    elif len(scores) == 0:
+        result["average_precision"] = 0.0
     else:
         hits_at_end = found[ends]
         new_hits = np.diff(hits_at_end, prepend=0)
@@ -79,7 +81,7 @@ def evaluate_pair_ranking(truth_path, submission_path) -> dict:
     if len(same):
         values = table.column("ad_id_a").take(same[:10]).to_pylist()
         raise InvalidSubmission(
-            f"A pair must join two different ads; {len(same):,} rows pair an ad with itself "
+            f"A pair must join two different ads; {count(len(same), 'row')} pair an ad with itself "
             f"({describe_lines(submission_path, same)}: {examples(values)})."
         )
     low, high = np.minimum(first, second), np.maximum(first, second)
@@ -91,7 +93,8 @@ def evaluate_pair_ranking(truth_path, submission_path) -> dict:
         a = table.column("ad_id_a").take(repeated[:10]).to_pylist()
         b = table.column("ad_id_b").take(repeated[:10]).to_pylist()
         raise InvalidSubmission(
-            f"Duplicate pairs: {len(repeated):,} rows repeat a pair given on an earlier row "
+            f"Duplicate pairs: {count(len(repeated), 'row')} repeat{'s' if len(repeated) == 1 else ''} "
+            "a pair given on an earlier row "
             "(pairs are unordered, so a,b and b,a are the same pair) "
             f"({describe_lines(submission_path, repeated)}: "
             f"{examples(f'{x},{y}' for x, y in zip(a, b, strict=True))})."

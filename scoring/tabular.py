@@ -9,7 +9,6 @@ import math
 
 import numpy as np
 import pyarrow.compute as pc
-from sklearn import metrics as sk
 
 from .columns import describe_lines, encode, parse_floats, refuse_empty, to_numpy
 from .errors import InvalidSubmission, InvalidTruth, examples, show
@@ -20,7 +19,15 @@ from .truth import Truth, match_ids, read_truth, refuse_duplicates, refuse_missi
 BINARY_LABELS = ("0", "1")
 
 
+def _sklearn():
+    """scikit-learn takes a second or two to import: only tabular tasks pay for it."""
+    from sklearn import metrics
+
+    return metrics
+
+
 def _classification(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
+    sk = _sklearn()
     return {
         "accuracy": float(sk.accuracy_score(y_true, y_pred)),
         "macro_f1": float(sk.f1_score(y_true, y_pred, average="macro", zero_division=0)),
@@ -28,6 +35,7 @@ def _classification(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
 
 
 def _binary(y_true: np.ndarray, probability: np.ndarray) -> dict:
+    sk = _sklearn()
     one_class = len(np.unique(y_true)) < 2
     return {
         "roc_auc": None if one_class else float(sk.roc_auc_score(y_true, probability)),
@@ -36,6 +44,7 @@ def _binary(y_true: np.ndarray, probability: np.ndarray) -> dict:
 
 
 def _regression(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
+    sk = _sklearn()
     return {
         "rmse": math.sqrt(float(sk.mean_squared_error(y_true, y_pred))),
         "mae": float(sk.mean_absolute_error(y_true, y_pred)),

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .columns import describe_lines, encode, refuse_empty, to_numpy
-from .errors import InvalidSubmission, InvalidTruth, examples, show
+from .errors import InvalidSubmission, InvalidTruth, count, examples, show
 from .io import read_csv
 from .specs import TaskSpec
 
@@ -44,7 +44,7 @@ def read_truth(spec: TaskSpec, path) -> Truth:
     if bad.any():
         values, counts = np.unique(to_numpy(usage)[bad], return_counts=True)
         order = np.argsort(-counts, kind="stable")[:10]
-        found = ", ".join(f"{show(values[i])} ({counts[i]:,} rows)" for i in order)
+        found = ", ".join(f"{show(values[i])} ({count(counts[i], 'row')})" for i in order)
         raise InvalidTruth(
             f"usage must be exactly Public or Private (Kaggle's convention, case-sensitive); "
             f"found {found} ({describe_lines(path, np.flatnonzero(bad))})."

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
+                "competitions.context_processors.notifications",
             ],
         },
     },
@@ -138,6 +139,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request otherwise
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 # Hidden truth, public data and submissions: never under a URL; served only through views
@@ -180,7 +182,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Celery. The database is the source of truth for a submission's state; the queue only carries
-# work, so the result backend is off.
+# work, so the result backend is off. A lost message or a dead worker never loses a submission:
+# the sweeper (competitions/services/sweeper.py, run by beat) finds it and sends it again.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 BROKER_DIR = VAR_DIR / "broker"
@@ -193,26 +196,60 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # A message whose worker died unacknowledged is redelivered after this long; the
-        # sweeper usually notices sooner from the missing heartbeat.
+        # A message whose worker died unacknowledged is redelivered after this long. Keep it
+        # above the longest scoring time limit: a message redelivered while its run is alive
+        # is harmless (the submission is no longer queued, so the task does nothing), merely
+        # wasted. The sweeper notices a dead worker far sooner, from the missing heartbeat.
         "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Acknowledge a message only once its task has run, and hand it back to the queue when the
+# process running it dies: no message is dropped with its work undone.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message at a time per worker process: a slow run never holds others in its prefetch
+# buffer, so the next submission goes to whichever process on whichever host is idle.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"scoring.tasks.*": {"queue": "scoring"}}
+CELERY_TASK_ROUTES = {
+    "scoring.tasks.score_submission": {"queue": "scoring"},
+    # Housekeeping goes to its own queue so a backlog of scoring never delays it.
+    "scoring.tasks.sweep_submissions": {"queue": "default"},
+}
+# A worker process is replaced once a task leaves it above this resident size (KiB).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(
     os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", str(4 * 1024 * 1024))
 )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 
+# Scoring runs (competitions/services/scoring.py) and the sweeper (services/sweeper.py).
+# Soft time limit of a run; a phase may set its own. The run is told at the soft limit and
+# fails cleanly; the process is killed if it is still busy SCORING_HARD_TIME_LIMIT_GRACE_SECONDS
+# later (e.g. stuck in C code).
 SCORING_TIME_LIMIT_SECONDS = int(os.environ.get("SCORING_TIME_LIMIT_SECONDS", "600"))
+SCORING_HARD_TIME_LIMIT_GRACE_SECONDS = int(
+    os.environ.get("SCORING_HARD_TIME_LIMIT_GRACE_SECONDS", "30")
+)
+# Address space (RLIMIT_AS) one run may add to its worker process, in MB; past it the run gets
+# a MemoryError instead of the host swapping or the kernel killing processes. 0: no cap.
+SCORING_MEMORY_LIMIT_MB = int(os.environ.get("SCORING_MEMORY_LIMIT_MB", "4096"))
+# A running submission proves its worker is alive this often; silent this long, it is stuck.
+SCORING_HEARTBEAT_SECONDS = float(os.environ.get("SCORING_HEARTBEAT_SECONDS", "5"))
+SCORING_HEARTBEAT_STALE_SECONDS = float(os.environ.get("SCORING_HEARTBEAT_STALE_SECONDS", "30"))
+# Runs a submission gets before the sweeper gives up, fails it and refunds the team.
+SCORING_MAX_ATTEMPTS = int(os.environ.get("SCORING_MAX_ATTEMPTS", "3"))
+# A queued submission's message is sent again when the broker's scoring queue is empty and
+# the submission has waited this long (its message was lost, e.g. Redis was flushed) ...
+SCORING_QUEUED_GRACE_SECONDS = float(os.environ.get("SCORING_QUEUED_GRACE_SECONDS", "15"))
+# ... or when the queue holds fewer messages than there are queued submissions and it has
+# waited this long.
+SCORING_QUEUED_TIMEOUT_SECONDS = float(os.environ.get("SCORING_QUEUED_TIMEOUT_SECONDS", "300"))
+# How often beat runs the sweeper.
+SCORING_SWEEP_INTERVAL_SECONDS = float(os.environ.get("SCORING_SWEEP_INTERVAL_SECONDS", "30"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -232,11 +232,11 @@ FRENCH = {
         "{Écrivez-moi|Contactez-moi} à {email}",
     ),
     "closing": (
-        "{Au plaisir de vous lire|À bientôt|Au plaisir|Bonne journée}",
+        "{Hâte de vous lire|À bientôt|À la prochaine|Bonne journée}",
         "Demandez {name}",
         "{Merci|Merci beaucoup} {de votre temps|d'avoir lu|et à bientôt}",
         "{Bonne soirée|Bonne semaine|Bonne journée} à tous",
-        "{Cordialement|Amicalement|Au plaisir}, {name}",
+        "{Cordialement|Amicalement|Merci}, {name}",
     ),
 }
 

@@ -192,6 +192,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # Broadcasts (``celery inspect``, the queue health page) go through this folder.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:

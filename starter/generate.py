@@ -29,21 +29,13 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from .cities import CITIES
-from .phones import OBFUSCATED_STYLES, PHONE_STYLES, PLAIN_STYLES, format_email, format_phone
-from .texts import EMAIL_DOMAINS, EMAIL_WORDS, EMOJI, NAMES, SLOT_INCLUDE, SLOT_POOL, SLOTS, pools
+from .phones import OBFUSCATED_STYLES, PHONE_STYLES, PLAIN_STYLES
+from .render import BODY_SLOTS, CONTACT, EMAIL, PUNCTUATION, SEPARATORS, render_text
+from .texts import EMAIL_DOMAINS, EMAIL_WORDS, EMOJI, NAMES, SLOT_INCLUDE
 
 ADS_COLUMNS = ("ad_id", "posted_at", "city", "title", "body", "phone", "email")
 TRUTH_COLUMNS = ("ad_id", "cluster_id", "usage")
 SUBMISSION_COLUMNS = ("ad_id", "cluster_id")
-
-# Body slots plus the optional e-mail line, which goes right after the contact line.
-BODY_SLOTS = SLOTS + ("email",)
-CONTACT = BODY_SLOTS.index("contact")
-EMAIL = BODY_SLOTS.index("email")
-POOL_NAMES = ("title", *dict.fromkeys(SLOT_POOL.get(s, s) for s in BODY_SLOTS), "contact_no_phone")
-PUNCTUATION = (".", ".", "!", "", "!!", " ~", "...")
-SEPARATORS = (" ", " ", "  ", "\n", " | ", " • ", " - ")
-CHUNK = 100_000
 
 
 @dataclass(frozen=True)
@@ -198,98 +190,64 @@ def _zipf_assign(rng: np.random.Generator, count: int, pool: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------------
-# Text tables
-
-
-class _Sentences:
-    """Every variant of every template, flattened, with numpy tables to address them."""
-
-    def __init__(self) -> None:
-        self.text: list[str] = []
-        n_pools = len(POOL_NAMES)
-        width = max(len(pools(lang)[p]) for lang in (0, 1) for p in POOL_NAMES)
-        self.templates = np.zeros((2, n_pools), dtype=np.int64)
-        self.offset = np.zeros((2, n_pools, width), dtype=np.int64)
-        self.variants = np.ones((2, n_pools, width), dtype=np.int64)
-        for lang in (0, 1):
-            for p, name in enumerate(POOL_NAMES):
-                templates = pools(lang)[name]
-                self.templates[lang, p] = len(templates)
-                for t, variants in enumerate(templates):
-                    self.offset[lang, p, t] = len(self.text)
-                    self.variants[lang, p, t] = len(variants)
-                    self.text.extend(variants)
-        self.has_placeholder = [("{" in s) for s in self.text]
-
-    def resolve(
-        self, lang: np.ndarray, pool: np.ndarray, template_raw: np.ndarray, variant_raw: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Sentence ids for raw draws (taken modulo the pool sizes), and the template indices."""
-        template = template_raw % self.templates[lang, pool]
-        variant = variant_raw % self.variants[lang, pool, template]
-        return self.offset[lang, pool, template] + variant, template
-
-
-_SENTENCES: _Sentences | None = None
-
-
-def _sentences() -> _Sentences:
-    global _SENTENCES
-    if _SENTENCES is None:
-        _SENTENCES = _Sentences()
-    return _SENTENCES
-
-
-def _mix(x: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser: a fast, well-spread hash of uint64 values."""
-    x = x + np.uint64(0x9E3779B97F4A7C15)
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
-
-
-def _typo(text: str, rng: random.Random) -> str:
-    """One keyboard slip inside a word: swapped, dropped or doubled letter."""
-    for _ in range(4):
-        i = rng.randrange(1, max(2, len(text) - 1))
-        if i + 1 < len(text) and text[i].isalpha() and text[i + 1].isalpha():
-            roll = rng.random()
-            if roll < 0.4:
-                return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
-            if roll < 0.7:
-                return text[:i] + text[i + 1 :]
-            return text[:i] + text[i] + text[i:]
-    return text
-
-
-# --------------------------------------------------------------------------------------------
 # The generator
 
 
-def build_corpus(opts: CorpusOptions) -> Corpus:
-    """Generate the corpus in memory (see module docstring); `generate_corpus` writes it."""
-    started = time.perf_counter()
-    seeds = np.random.SeedSequence(opts.seed).spawn(4)
-    rng = np.random.default_rng(seeds[0])  # structure
-    text_rng = np.random.default_rng(seeds[1])  # per-ad text edits
-    usage_rng = np.random.default_rng(seeds[2])  # Public / Private
-    py_rng = random.Random(int(seeds[3].generate_state(1)[0]))  # formatting details
+CITY_WEIGHT = np.array([c.weight for c in CITIES]) / sum(c.weight for c in CITIES)
+CITY_FRENCH = np.array([c.french for c in CITIES])
 
-    n = opts.n_ads
-    n_cities = len(CITIES)
-    city_weight = np.array([c.weight for c in CITIES])
-    city_weight /= city_weight.sum()
-    city_french = np.array([c.french for c in CITIES])
 
-    # Operators.
+@dataclass
+class _Operators:
+    """Per-operator draws (one row per operator, singletons included)."""
+
+    sizes: np.ndarray
+    first: np.ndarray  # index of the operator's first ad before sorting by time
+    home: np.ndarray  # city index
+    bilingual: np.ndarray
+    french: np.ndarray
+    tour_size: np.ndarray  # number of cities toured (1 for most)
+    tours: np.ndarray  # (n_ops, 4) city indices, home first
+    start: np.ndarray  # seconds from the window start
+    duration: np.ndarray
+    n_phones: np.ndarray
+    n_emails: np.ndarray
+    n_campaigns: np.ndarray
+    campaign_salt: int
+    email_rate: np.ndarray
+    column_rate: np.ndarray
+    column_style: np.ndarray
+    body_style: np.ndarray
+    # Writing habits.
+    template: np.ndarray  # (n_ops, n_slots) raw template draws
+    variant: np.ndarray  # (n_ops, n_slots) raw variant draws
+    include: np.ndarray  # (n_ops, n_slots) bool
+    order_key: np.ndarray  # (n_ops, n_slots) sort key of the slots
+    title: np.ndarray  # (n_ops, 3): template, alternative template, variant
+    name: np.ndarray  # (n_ops, 2) persona and occasional second persona
+    emoji: list[str]  # signature
+    emoji_place: np.ndarray
+    punctuation: np.ndarray
+    separator: np.ndarray
+    title_case: np.ndarray
+    shouty: np.ndarray
+    typo_rate: np.ndarray
+    edit_rate: np.ndarray
+
+    @property
+    def multi(self) -> np.ndarray:
+        return self.sizes >= 2
+
+
+def _draw_operators(rng: np.random.Generator, opts: CorpusOptions) -> _Operators:
     sizes = _operator_sizes(rng, opts)
     n_ops = len(sizes)
+    n_cities = len(CITIES)
     multi = sizes >= 2
-    op_first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    home = rng.choice(n_cities, size=n_ops, p=city_weight)
+    home = rng.choice(n_cities, size=n_ops, p=CITY_WEIGHT)
     bilingual = multi & (rng.random(n_ops) < opts.bilingual_share)
-    p_french = _french_probability(sizes, city_french[home], bilingual, opts.french_share)
-    op_french = rng.random(n_ops) < p_french
+    p_french = _french_probability(sizes, CITY_FRENCH[home], bilingual, opts.french_share)
+    french = rng.random(n_ops) < p_french
 
     # Cities toured by cross-city operators: home first, then up to three others.
     cross = multi & (rng.random(n_ops) < opts.cross_city_share)
@@ -298,7 +256,7 @@ def build_corpus(opts: CorpusOptions) -> Corpus:
     tour_size[cross] = np.maximum(tour_size[cross], 2)
     tours = np.repeat(home[:, None], 4, axis=1)
     crossing = np.flatnonzero(cross)
-    keys = np.log(city_weight)[None, :] + rng.gumbel(size=(len(crossing), n_cities))
+    keys = np.log(CITY_WEIGHT)[None, :] + rng.gumbel(size=(len(crossing), n_cities))
     keys[np.arange(len(crossing)), home[crossing]] = -np.inf
     tours[crossing, 1:] = np.argsort(-keys, axis=1)[:, :3]
 
@@ -307,7 +265,7 @@ def build_corpus(opts: CorpusOptions) -> Corpus:
     duration = np.where(
         multi, np.minimum(window, rng.exponential(86_400 * (12 + 0.5 * sizes))), 0.0
     )
-    op_start = rng.random(n_ops) * (window - duration)
+    start = rng.random(n_ops) * (window - duration)
 
     # Contact habits.
     n_phones = np.minimum(sizes, 1 + rng.binomial(sizes - 1, opts.phone_rotation))
@@ -334,13 +292,13 @@ def build_corpus(opts: CorpusOptions) -> Corpus:
     # Writing habits: the template (slot choices, order), persona, signature, punctuation.
     n_slots = len(BODY_SLOTS)
     include_p = np.array([SLOT_INCLUDE.get(s, 0.0) for s in BODY_SLOTS])
-    tpl_raw = rng.integers(0, 1 << 30, size=(n_ops, n_slots))
-    var_raw = rng.integers(0, 1 << 30, size=(n_ops, n_slots))
+    template = rng.integers(0, 1 << 30, size=(n_ops, n_slots))
+    variant = rng.integers(0, 1 << 30, size=(n_ops, n_slots))
     include = rng.random((n_ops, n_slots)) < include_p
     order_key = np.arange(n_slots) + rng.normal(0.0, 0.6, size=(n_ops, n_slots))
     order_key[:, 0] = -10.0  # a greeting always opens
     order_key[:, EMAIL] = order_key[:, CONTACT] + 0.01
-    title_raw = rng.integers(0, 1 << 30, size=(n_ops, 3))  # template, alternative, variant
+    title = rng.integers(0, 1 << 30, size=(n_ops, 3))
     name = rng.integers(0, len(NAMES), size=(n_ops, 2))
     emoji_count = rng.choice(4, size=n_ops, p=[0.3, 0.3, 0.25, 0.15])
     emoji_ids = rng.integers(0, len(EMOJI), size=(n_ops, 3))
@@ -352,43 +310,114 @@ def build_corpus(opts: CorpusOptions) -> Corpus:
     typo_rate = rng.choice([0.02, 0.1, 0.3], size=n_ops, p=[0.5, 0.35, 0.15])
     edit_rate = rng.uniform(0.05, 0.45, size=n_ops)
 
-    # A few operators copy another operator's wording wholesale (a false text link).
+    # A few operators copy another operator's template (a false text link).
     copiers = np.flatnonzero(multi & (rng.random(n_ops) < opts.template_copy_share))
     if len(copiers) and multi.sum() > 1:
         sources = rng.choice(np.flatnonzero(multi), size=len(copiers))
-        for table in (tpl_raw, include, order_key, punctuation):
+        for table in (template, include, order_key, punctuation):
             table[copiers] = table[sources]
-        title_raw[copiers, :2] = title_raw[sources, :2]
+        title[copiers, :2] = title[sources, :2]
         # The copy keeps the sentences but about half of the wording choices.
         same_words = rng.random((len(copiers), n_slots)) < 0.5
-        var_raw[copiers] = np.where(same_words, var_raw[sources], var_raw[copiers])
+        variant[copiers] = np.where(same_words, variant[sources], variant[copiers])
 
-    # Ads.
-    op = np.repeat(np.arange(n_ops), sizes)
-    size_of = sizes[op]
-    posted = op_start[op] + rng.random(n) * duration[op]
-    rank = _rank_in_group(op, posted, op_first)
-    leg = _period(rank, size_of, tour_size[op])
-    first_of_leg = (rank == 0) | (_period(np.maximum(rank - 1, 0), size_of, tour_size[op]) != leg)
+    emoji = [
+        "".join(EMOJI[e] for e in ids[:count])
+        for ids, count in zip(emoji_ids.tolist(), emoji_count.tolist(), strict=True)
+    ]
+    return _Operators(
+        sizes=sizes,
+        first=np.concatenate([[0], np.cumsum(sizes)[:-1]]),
+        home=home,
+        bilingual=bilingual,
+        french=french,
+        tour_size=tour_size,
+        tours=tours,
+        start=start,
+        duration=duration,
+        n_phones=n_phones,
+        n_emails=n_emails,
+        n_campaigns=n_campaigns,
+        campaign_salt=campaign_salt,
+        email_rate=email_rate,
+        column_rate=column_rate,
+        column_style=column_style,
+        body_style=body_style,
+        template=template,
+        variant=variant,
+        include=include,
+        order_key=order_key,
+        title=title,
+        name=name,
+        emoji=emoji,
+        emoji_place=emoji_place,
+        punctuation=punctuation,
+        separator=separator,
+        title_case=title_case,
+        shouty=shouty,
+        typo_rate=typo_rate,
+        edit_rate=edit_rate,
+    )
+
+
+@dataclass
+class _Ads:
+    """Per-ad draws, in generation order (grouped by operator); `order` sorts them by time."""
+
+    op: np.ndarray
+    seconds: np.ndarray  # posting time, seconds from the window start
+    campaign: np.ndarray
+    city: np.ndarray
+    french: np.ndarray
+    no_contact: np.ndarray
+    has_phone: np.ndarray
+    has_email: np.ndarray
+    phone_id: np.ndarray  # index into phone_table
+    email_id: np.ndarray  # index into email_table
+    shared_phone: np.ndarray
+    shared_email: np.ndarray
+    phone_in_column: np.ndarray
+    phone_in_body: np.ndarray
+    email_in_column: np.ndarray
+    email_in_body: np.ndarray
+    column_style: np.ndarray
+    body_style: np.ndarray
+    phone_table: list[str]  # 10-digit numbers
+    email_table: list[str]
+
+
+def _draw_ads(
+    rng: np.random.Generator, py_rng: random.Random, opts: CorpusOptions, ops: _Operators
+) -> _Ads:
+    n = opts.n_ads
+    n_cities = len(CITIES)
+    op = np.repeat(np.arange(len(ops.sizes)), ops.sizes)
+    size_of = ops.sizes[op]
+    posted = ops.start[op] + rng.random(n) * ops.duration[op]
+    rank = _rank_in_group(op, posted, ops.first)
+    tour_size = ops.tour_size[op]
+    leg = _period(rank, size_of, tour_size)
+    first_of_leg = (rank == 0) | (_period(np.maximum(rank - 1, 0), size_of, tour_size) != leg)
     on_tour = first_of_leg | (rng.random(n) < 0.75)
-    city = np.where(on_tour, tours[op, leg], home[op])
-    french = np.where(bilingual[op], rng.random(n) < 0.5, op_french[op])
-    lang = french.astype(np.int64)
+    city = np.where(on_tour, ops.tours[op, leg], ops.home[op])
+    french = np.where(ops.bilingual[op], rng.random(n) < 0.5, ops.french[op])
 
     no_contact = rng.random(n) < opts.no_contact_share
-    has_email = ~no_contact & (rng.random(n) < email_rate[op])
+    has_email = ~no_contact & (rng.random(n) < ops.email_rate[op])
     has_phone = ~no_contact & (~has_email | (rng.random(n) < 0.75))
 
-    phone_first = np.concatenate([[0], np.cumsum(n_phones)[:-1]])
+    # Phones and e-mails used in consecutive periods; phones overlap a little at the edges.
+    n_phones = ops.n_phones[op]
+    phone_first = np.concatenate([[0], np.cumsum(ops.n_phones)[:-1]])
     jitter = np.where(rng.random(n) < 0.1, rng.integers(-1, 2, n), 0)
-    phone_period = np.clip(_period(rank, size_of, n_phones[op]) + jitter, 0, n_phones[op] - 1)
+    phone_period = np.clip(_period(rank, size_of, n_phones) + jitter, 0, n_phones - 1)
     phone_id = phone_first[op] + phone_period
-    email_first = np.concatenate([[0], np.cumsum(n_emails)[:-1]])
-    email_id = email_first[op] + _period(rank, size_of, n_emails[op])
-    campaign = _period(rank, size_of, n_campaigns[op])
+    email_first = np.concatenate([[0], np.cumsum(ops.n_emails)[:-1]])
+    email_id = email_first[op] + _period(rank, size_of, ops.n_emails[op])
+    campaign = _period(rank, size_of, ops.n_campaigns[op])
 
     # Shared contacts: a small pool, Zipf-popular, used by ads of unrelated operators.
-    n_own_phones, n_own_emails = int(n_phones.sum()), int(n_emails.sum())
+    n_own_phones, n_own_emails = int(ops.n_phones.sum()), int(ops.n_emails.sum())
     shared_phone = has_phone & (rng.random(n) < opts.shared_phone_share)
     shared_email = has_email & (rng.random(n) < opts.shared_phone_share)
     phone_pool = max(1, int(shared_phone.sum()) // 8)
@@ -396,12 +425,13 @@ def build_corpus(opts: CorpusOptions) -> Corpus:
     phone_id[shared_phone] = n_own_phones + _zipf_assign(rng, int(shared_phone.sum()), phone_pool)
     email_id[shared_email] = n_own_emails + _zipf_assign(rng, int(shared_email.sum()), email_pool)
 
+    # Numbers carry an area code of the operator's home city (any city for shared ones).
     code_table = np.zeros((n_cities, 3), dtype=np.int64)
     code_count = np.array([len(c.area_codes) for c in CITIES])
     for i, c in enumerate(CITIES):
         code_table[i, : len(c.area_codes)] = c.area_codes
     phone_city = np.concatenate(
-        [np.repeat(home, n_phones), rng.choice(n_cities, size=phone_pool, p=city_weight)]
+        [np.repeat(ops.home, ops.n_phones), rng.choice(n_cities, size=phone_pool, p=CITY_WEIGHT)]
     )
     phone_code = code_table[
         phone_city, (rng.random(len(phone_city)) * code_count[phone_city]).astype(int)
@@ -409,274 +439,110 @@ def build_corpus(opts: CorpusOptions) -> Corpus:
     phone_table = [f"{x:010d}" for x in _phone_numbers(rng, phone_code).tolist()]
     email_table = _email_addresses(py_rng, n_own_emails + email_pool)
 
-    phone_in_column = has_phone & (rng.random(n) < column_rate[op])
+    phone_in_column = has_phone & (rng.random(n) < ops.column_rate[op])
     phone_in_body = has_phone & (~phone_in_column | (rng.random(n) < 0.35))
     email_in_column = has_email & (rng.random(n) < 0.7)
     email_in_body = has_email & (~email_in_column | (rng.random(n) < 0.2))
     usual = rng.random((n, 2)) < 0.75
     any_style = rng.integers(0, len(PHONE_STYLES), size=(n, 2))
-    ad_column_style = np.where(usual[:, 0], column_style[op], any_style[:, 0])
-    ad_body_style = np.where(usual[:, 1], body_style[op], any_style[:, 1])
+    return _Ads(
+        op=op,
+        seconds=posted.astype(np.int64),
+        campaign=campaign,
+        city=city,
+        french=french,
+        no_contact=no_contact,
+        has_phone=has_phone,
+        has_email=has_email,
+        phone_id=phone_id,
+        email_id=email_id,
+        shared_phone=shared_phone,
+        shared_email=shared_email,
+        phone_in_column=phone_in_column,
+        phone_in_body=phone_in_body,
+        email_in_column=email_in_column,
+        email_in_body=email_in_body,
+        column_style=np.where(usual[:, 0], ops.column_style[op], any_style[:, 0]),
+        body_style=np.where(usual[:, 1], ops.body_style[op], any_style[:, 1]),
+        phone_table=phone_table,
+        email_table=email_table,
+    )
+
+
+def _summary(opts: CorpusOptions, ops: _Operators, ads: _Ads, usage: np.ndarray) -> dict:
+    """What was generated, measured on the draws themselves."""
+    n_cities = len(CITIES)
+    multi = ops.multi
+    cities_per_op = np.bincount(
+        np.unique(ads.op * n_cities + ads.city) // n_cities, minlength=len(ops.sizes)
+    )
+    n_multi = int(multi.sum())
+    return {
+        "n_ads": opts.n_ads,
+        "seed": opts.seed,
+        "n_clusters": len(ops.sizes),
+        "n_operators": n_multi,
+        "largest_operator": int(ops.sizes.max()),
+        "singleton_share": float((ops.sizes == 1).sum() / opts.n_ads),
+        "public_share": float(usage.mean()),
+        "french_share": float(ads.french.mean()),
+        "cross_city_operator_share": float((cities_per_op[multi] >= 2).mean()) if n_multi else 0.0,
+        "no_contact_share": float(ads.no_contact.mean()),
+        "email_share": float(ads.has_email.mean()),
+        "shared_phone_ads": int(ads.shared_phone.sum()),
+        "shared_email_ads": int(ads.shared_email.sum()),
+        "n_phones": int(len(np.unique(ads.phone_id[ads.has_phone]))),
+        "n_emails": int(len(np.unique(ads.email_id[ads.has_email]))),
+    }
+
+
+def build_corpus(opts: CorpusOptions) -> Corpus:
+    """Generate the corpus in memory (see module docstring); `generate_corpus` writes it."""
+    started = time.perf_counter()
+    seeds = np.random.SeedSequence(opts.seed).spawn(4)
+    rng = np.random.default_rng(seeds[0])  # structure
+    text_rng = np.random.default_rng(seeds[1])  # per-ad text edits
+    usage_rng = np.random.default_rng(seeds[2])  # Public / Private
+    py_rng = random.Random(int(seeds[3].generate_state(1)[0]))  # formatting details
+
+    ops = _draw_operators(rng, opts)
+    ads = _draw_ads(rng, py_rng, opts, ops)
 
     # Output order: by posting time; ids are a bijective scramble of that position.
-    base = np.datetime64(opts.start, "s")
-    seconds = posted.astype(np.int64)
-    out = np.lexsort((rng.random(n), seconds))
+    n = opts.n_ads
+    order = np.lexsort((rng.random(n), ads.seconds))
     salt = int(rng.integers(0, 1 << 32))
     scrambled = (
         np.arange(n, dtype=np.uint64) * np.uint64(0x9E3779B1) + np.uint64(salt)
     ) & np.uint64(0xFFFFFFFF)
-    ad_ids = [f"ad_{x:08x}" for x in scrambled.tolist()]
-    posted_at = np.char.add(np.datetime_as_string(base + seconds[out], unit="s"), "Z").tolist()
-    op_label = rng.permutation(n_ops)
-    width = len(str(n_ops))
+    base = np.datetime64(opts.start, "s")
+    op_label = rng.permutation(len(ops.sizes))
+    width = len(str(len(ops.sizes)))
     cluster_of_op = [f"op_{x:0{width}d}" for x in op_label.tolist()]
 
-    # Text: resolve every sentence id with numpy, chunk by chunk, then assemble in Python.
-    sentences = _sentences()
-    body_pool = np.array([POOL_NAMES.index(SLOT_POOL.get(s, s)) for s in BODY_SLOTS])
-    no_phone_pool = POOL_NAMES.index("contact_no_phone")
-    title_pool = POOL_NAMES.index("title")
-    op_emoji = [
-        "".join(EMOJI[e] for e in ids[:count])
-        for ids, count in zip(emoji_ids.tolist(), emoji_count.tolist(), strict=True)
-    ]
-    titles: list[str] = []
-    bodies: list[str] = []
-    phone_column: list[str] = []
-    email_column: list[str] = []
-    for lo in range(0, n, CHUNK):
-        idx = out[lo : lo + CHUNK]
-        m = len(idx)
-        o = op[idx]
-        lg = lang[idx]
-        edit = edit_rate[o]
-        # A rewrite (campaign > 0) redraws about 60 % of the slots and most titles.
-        redraw = _mix(
-            (o * 1_000_003 + campaign[idx] * 1_009)[:, None].astype(np.uint64)
-            + np.arange(n_slots + 1, dtype=np.uint64)
-            + np.uint64(campaign_salt)
-        )
-        rewritten = (campaign[idx] > 0)[:, None] & ((redraw & np.uint64(0xFFFF)) < 40_000)
-        fresh = (redraw >> np.uint64(20)).astype(np.int64)
-        ad_tpl = np.where(rewritten[:, :n_slots], fresh[:, :n_slots], tpl_raw[o])
-        ad_var = np.where(rewritten[:, :n_slots], fresh[:, :n_slots] >> 7, var_raw[o])
-        ad_title = np.where(rewritten[:, n_slots], fresh[:, n_slots], title_raw[o, 0])
-
-        # Synonym swaps: mostly a neighbouring variant (one word changes), sometimes any.
-        swap = text_rng.random((m, n_slots)) < (edit * 0.5)[:, None]
-        step = np.where(
-            text_rng.random((m, n_slots)) < 0.7,
-            text_rng.choice([-1, 1], (m, n_slots)),
-            text_rng.integers(1, 1 << 20, (m, n_slots)),
-        )
-        variant = ad_var + swap * step
-        pool = np.broadcast_to(body_pool, (m, n_slots)).copy()
-        pool[:, CONTACT] = np.where(phone_in_body[idx], pool[:, CONTACT], no_phone_pool)
-        ids, template = sentences.resolve(lg[:, None], pool, ad_tpl, variant)
-        for second, first in (
-            (BODY_SLOTS.index("service2"), BODY_SLOTS.index("service")),
-            (BODY_SLOTS.index("extra2"), BODY_SLOTS.index("extra")),
-        ):
-            clash = template[:, second] == template[:, first]
-            bumped, _ = sentences.resolve(
-                lg, pool[:, second], template[:, second] + 1, variant[:, second]
-            )
-            ids[:, second] = np.where(clash, bumped, ids[:, second])
-        keep = include[o].copy()
-        keep[:, EMAIL] = email_in_body[idx]
-        # Drop one sentence now and then (never the contact line).
-        dropped = text_rng.integers(0, n_slots, m)
-        drop = (text_rng.random(m) < edit * 0.3) & (dropped != CONTACT) & (dropped != EMAIL)
-        keep[np.flatnonzero(drop), dropped[drop]] = False
-        ids = np.where(keep, ids, -1)
-        # Reorder: swap two neighbouring sentences now and then.
-        order = np.argsort(order_key[o], axis=1)
-        swap_at = text_rng.integers(0, n_slots - 1, m)
-        rows = np.flatnonzero(text_rng.random(m) < edit * 0.4)
-        a, b = order[rows, swap_at[rows]], order[rows, swap_at[rows] + 1]
-        order[rows, swap_at[rows]], order[rows, swap_at[rows] + 1] = b, a
-        ids = np.take_along_axis(ids, order, axis=1)
-
-        alt = text_rng.random(m) < 0.15
-        title_ids, _ = sentences.resolve(
-            lg,
-            np.full(m, title_pool),
-            np.where(alt, title_raw[o, 1], ad_title),
-            title_raw[o, 2] + (text_rng.random(m) < edit * 0.5),
-        )
-        case = np.where(text_rng.random(m) < 0.2, text_rng.integers(0, 4, m), title_case[o])
-        alias_roll = text_rng.random(m)
-        second_name = (text_rng.random(m) < 0.05).astype(np.int64)
-        typo = text_rng.random(m) < typo_rate[o]
-        show_emoji = text_rng.random(m) < 0.85
-        extra_emoji = np.where(text_rng.random(m) < 0.1, text_rng.integers(0, len(EMOJI), m), -1)
-        odd_spacing = text_rng.random(m) < 0.08
-        caps = shouty[o] & (text_rng.random(m) < 0.6)
-        sep = np.where(
-            text_rng.random(m) < 0.1, text_rng.integers(0, len(SEPARATORS), m), separator[o]
-        )
-
-        rows_py = zip(
-            ids.tolist(),
-            title_ids.tolist(),
-            o.tolist(),
-            city[idx].tolist(),
-            alias_roll.tolist(),
-            name[o, 0].tolist(),
-            name[o, 1].tolist(),
-            second_name.tolist(),
-            case.tolist(),
-            typo.tolist(),
-            show_emoji.tolist(),
-            extra_emoji.tolist(),
-            odd_spacing.tolist(),
-            caps.tolist(),
-            sep.tolist(),
-            punctuation[o].tolist(),
-            emoji_place[o].tolist(),
-            np.where(has_phone[idx], phone_id[idx], -1).tolist(),
-            phone_in_column[idx].tolist(),
-            phone_in_body[idx].tolist(),
-            ad_column_style[idx].tolist(),
-            ad_body_style[idx].tolist(),
-            np.where(has_email[idx], email_id[idx], -1).tolist(),
-            email_in_column[idx].tolist(),
-            email_in_body[idx].tolist(),
-            strict=True,
-        )
-        text = sentences.text
-        placeholder = sentences.has_placeholder
-        for (
-            row,
-            title_id,
-            o_,
-            c_,
-            alias_u,
-            name0,
-            name1,
-            use_second,
-            case_,
-            typo_,
-            emoji_,
-            extra_,
-            spacing_,
-            caps_,
-            sep_,
-            punct_,
-            place_,
-            ph,
-            ph_col,
-            ph_body,
-            col_style,
-            body_style_,
-            em,
-            em_col,
-            em_body,
-        ) in rows_py:
-            parts = [text[i] for i in row if i >= 0]
-            if typo_:
-                plain = [k for k, i in enumerate(i for i in row if i >= 0) if not placeholder[i]]
-                if plain:
-                    k = plain[py_rng.randrange(len(plain))]
-                    parts[k] = _typo(parts[k], py_rng)
-            punct = PUNCTUATION[punct_]
-            body = (punct + SEPARATORS[sep_]).join(parts) + punct
-            title = text[title_id]
-            aliases = CITIES[c_].aliases
-            alias = aliases[0] if alias_u < 0.75 else aliases[int(alias_u * 97) % len(aliases)]
-            persona = NAMES[name1 if use_second else name0]
-            digits = phone_table[ph] if ph >= 0 else ""
-            address = email_table[em] if em >= 0 else ""
-            if "{" in body:
-                body = body.replace("{city}", alias).replace("{name}", persona)
-                if ph_body:
-                    body = body.replace(
-                        "{phone}", format_phone(digits, PHONE_STYLES[body_style_], py_rng)
-                    )
-                if em_body:
-                    body = body.replace(
-                        "{email}", format_email(address, py_rng, py_rng.random() < 0.3)
-                    )
-            if "{" in title:
-                title = title.replace("{city}", alias).replace("{name}", persona)
-            if case_ == 1:
-                title = title.upper()
-            elif case_ == 2:
-                title = title.lower()
-            elif case_ == 3:
-                title = title.title()
-            if caps_:
-                body = body.upper()
-            if spacing_:
-                body = body.replace(" ", "  ", 2)
-            if emoji_:
-                signature = op_emoji[o_]
-                if signature:
-                    if place_ == 0:
-                        title = f"{signature} {title}"
-                    elif place_ == 1:
-                        title = f"{title} {signature}"
-                    elif place_ == 2:
-                        body = f"{body} {signature}"
-                    else:
-                        title = f"{signature} {title} {signature}"
-            if extra_ >= 0:
-                body = f"{body} {EMOJI[extra_]}"
-            titles.append(title)
-            bodies.append(body)
-            phone_column.append(
-                format_phone(digits, PHONE_STYLES[col_style], py_rng) if ph_col else ""
-            )
-            email_column.append(address if em_col else "")
-
-    ordered_op = op[out]
+    text = render_text(text_rng, py_rng, ops, ads, order)
     usage = usage_rng.random(n) < opts.public_share
-    phone_digits = [
-        phone_table[p] if p >= 0 else "" for p in np.where(has_phone, phone_id, -1)[out].tolist()
-    ]
-    email_address = [
-        email_table[e] if e >= 0 else "" for e in np.where(has_email, email_id, -1)[out].tolist()
-    ]
+    ordered_op = ads.op[order]
+    phone_of = np.where(ads.has_phone, ads.phone_id, -1)[order].tolist()
+    email_of = np.where(ads.has_email, ads.email_id, -1)[order].tolist()
     columns = {
-        "ad_id": ad_ids,
-        "posted_at": posted_at,
-        "city": [CITIES[c].name for c in city[out].tolist()],
-        "title": titles,
-        "body": bodies,
-        "phone": phone_column,
-        "email": email_column,
+        "ad_id": [f"ad_{x:08x}" for x in scrambled.tolist()],
+        "posted_at": np.char.add(
+            np.datetime_as_string(base + ads.seconds[order], unit="s"), "Z"
+        ).tolist(),
+        "city": [CITIES[c].name for c in ads.city[order].tolist()],
+        **text,
     }
-
-    # Summary, measured on what was generated.
-    cities_per_op = np.bincount(np.unique(op * n_cities + city) // n_cities, minlength=n_ops)
-    n_multi = int(multi.sum())
-    summary = {
-        "n_ads": n,
-        "seed": opts.seed,
-        "n_clusters": n_ops,
-        "n_operators": n_multi,
-        "largest_operator": int(sizes.max()),
-        "singleton_share": float((sizes == 1).sum() / n),
-        "public_share": float(usage.mean()),
-        "french_share": float(french.mean()),
-        "cross_city_operator_share": float((cities_per_op[multi] >= 2).mean()) if n_multi else 0.0,
-        "no_contact_share": float(no_contact.mean()),
-        "email_share": float(has_email.mean()),
-        "shared_phone_ads": int(shared_phone.sum()),
-        "shared_email_ads": int(shared_email.sum()),
-        "n_phones": int(len(np.unique(phone_id[has_phone]))),
-        "n_emails": int(len(np.unique(email_id[has_email]))),
-        "seconds": round(time.perf_counter() - started, 3),
-    }
+    summary = _summary(opts, ops, ads, usage)
+    summary["seconds"] = round(time.perf_counter() - started, 3)
     return Corpus(
         columns=columns,
         cluster_id=[cluster_of_op[o] for o in ordered_op.tolist()],
         usage=usage,
         operator=ordered_op,
-        phone_digits=phone_digits,
-        email_address=email_address,
-        french=french[out],
+        phone_digits=[ads.phone_table[p] if p >= 0 else "" for p in phone_of],
+        email_address=[ads.email_table[e] if e >= 0 else "" for e in email_of],
+        french=ads.french[order],
         summary=summary,
     )
 

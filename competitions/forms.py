@@ -136,3 +136,26 @@ class RoleForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=300, required=False)
+
+
+class LinkageTemplateForm(forms.Form):
+    title = forms.CharField(max_length=200, initial=_("Link the ads"))
+    slug = forms.SlugField(initial="ad-linkage")
+    n_ads = forms.IntegerField(
+        label=_("Number of ads"), min_value=100, max_value=200_000, initial=10_000
+    )
+    seed = forms.IntegerField(initial=0, help_text=_("The same seed gives the same corpus."))
+    public_share = forms.FloatField(
+        min_value=0.05,
+        max_value=0.95,
+        initial=0.3,
+        help_text=_("Share of ads on the public board."),
+    )
+    primary_metric = forms.ChoiceField(
+        choices=[
+            (m, TASKS["ad-linkage"].metric_labels[m]) for m in TASKS["ad-linkage"].ranking_metrics
+        ],
+        initial="pairwise_f1",
+    )
+    daily_limit = forms.IntegerField(min_value=1, max_value=100, initial=5)
+    days = forms.IntegerField(label=_("Length in days"), min_value=1, max_value=365, initial=30)

@@ -16,6 +16,7 @@ urlpatterns = [
     path(E + "roles/<int:role_id>/remove/", v.role_remove, name="manage_role_remove"),
     path(E + "audit/", v.audit_log, name="manage_audit"),
     path(E + "challenges/new/", v.challenge_new, name="manage_challenge_new"),
+    path(E + "challenges/template/", v.challenge_from_template, name="manage_challenge_template"),
     path(C, v.challenge_manage, name="manage_challenge"),
     path(C + "edit/", v.challenge_edit, name="manage_challenge_edit"),
     path(C + "phases/new/", v.phase_new, name="manage_phase_new"),

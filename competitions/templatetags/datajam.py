@@ -1,5 +1,6 @@
 from django import template
 
+from ..formatting import local_datetime
 from ..markdown import render_markdown
 from ..permissions import can as can_do
 
@@ -34,3 +35,9 @@ def get_item(mapping, key):
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def when(value):
+    """A time in the viewer's zone, with the zone's name."""
+    return local_datetime(value)

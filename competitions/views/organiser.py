@@ -14,6 +14,7 @@ from ..permissions import can
 from ..selectors.quotas import team_quota
 from ..services import ServiceError
 from ..services import organiser as svc
+from ..services.challenge_templates import challenge_create_from_template
 from ..services.phases import phase_set_truth
 from .helpers import get_event
 
@@ -131,6 +132,28 @@ def challenge_new(request, event_slug):
         return redirect("competitions:manage_challenge", event.slug, challenge.slug)
     return _form_page(
         request, form, _("New challenge"), reverse("competitions:manage_event", args=[event.slug])
+    )
+
+
+@login_required
+def challenge_from_template(request, event_slug):
+    event = get_event(request, event_slug, action="event.manage")
+    form = forms.LinkageTemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = challenge_create_from_template(
+                event=event, actor=request.user, **form.cleaned_data
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Challenge created with a generated corpus, hidden truth and rules.")
+            )
+            return redirect("competitions:manage_challenge", event.slug, challenge.slug)
+    back = reverse("competitions:manage_event", args=[event.slug])
+    return _form_page(
+        request, form, _("New ad-linkage challenge from the template"), back, _("Create")
     )
 
 

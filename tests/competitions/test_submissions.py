@@ -62,7 +62,7 @@ def test_oversized_upload_is_refused(team_member, phase, settings):
 def test_file_error_in_worker_fails_clearly_without_quota(
     team_member, phase, django_capture_on_commit_callbacks
 ):
-    bad = "ad_id,cluster_id\na1,x\na1,y\nzzz,q\n"
+    bad = "ad_id,cluster_id\na1,x\na1,y\na2,q\n"
     with django_capture_on_commit_callbacks(execute=True):
         submission = submit(team_member, phase, bad)
     submission.refresh_from_db()
@@ -76,10 +76,9 @@ def test_file_error_in_worker_fails_clearly_without_quota(
 def test_daily_limit_counts_only_accepted(team_member, phase, django_capture_on_commit_callbacks):
     phase.daily_limit = 2
     phase.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        submit(team_member, phase, "ad_id,cluster_id\nnope,1\n")  # fails: unknown id
-        submit(team_member, phase, PERFECT_CSV)
-        submit(team_member, phase, PARTIAL_CSV)
+    for content in ["ad_id,cluster_id\nnope,1\n", PERFECT_CSV, PARTIAL_CSV]:  # first one fails
+        with django_capture_on_commit_callbacks(execute=True):
+            submit(team_member, phase, content)
     with pytest.raises(SubmissionRefused, match="next reset"):
         submit(team_member, phase, PERFECT_CSV)
     assert Submission.objects.filter(state=Submission.State.SCORED).count() == 2

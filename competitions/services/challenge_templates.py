@@ -1,0 +1,139 @@
+"""An ad-linkage challenge from the template: synthetic corpus, hidden truth, texts, a phase.
+
+Used by the organisers' "new challenge from template" button, ``manage.py
+create_linkage_challenge`` and the demo seed, so an organiser can run a DataJam out of the box.
+"""
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from starter.generate import generate_corpus
+
+from ..models import Challenge, DataFile, Event, Phase
+from . import ServiceError
+from .audit import log_action
+from .phases import phase_set_truth
+
+DESCRIPTION = """\
+Online classified ads are one of the places where exploitation is advertised. The same operator
+often posts many ads, across cities, with rotating phone numbers and lightly edited text, in
+English and in French. **Your task: find which ads were posted by the same operator.**
+
+The corpus is synthetic and safe: it keeps the structure that linkage methods exploit (templates
+re-posted with small edits, phone numbers written in many ways, shared contacts that are false
+links, ads with no contact at all) and contains no real person and no explicit content.
+
+`ads.csv` has one row per ad: `ad_id, posted_at, city, title, body, phone, email`.
+"""
+EVALUATION = """\
+Upload a CSV (or `.csv.gz`) with the header `ad_id,cluster_id` and one row per ad. Ads with the same
+`cluster_id` are predicted to share an operator. Leave `cluster_id` **empty** for an ad that stands
+alone: `-1` is an ordinary label, so writing `-1` for "unclustered" (as HDBSCAN and InfoShield do)
+puts all those ads in one big cluster.
+
+The leaderboard ranks by **{metric}**. Each submission also shows pairwise and B-cubed precision,
+recall and F1, ARI, NMI, AMI, V-measure, Fowlkes–Mallows, exact-cluster F1 and coverage (ads you
+leave out count as standing alone). The public leaderboard uses {public:.0%} of the ads; the
+private leaderboard, shown when the organisers reveal it, uses the rest.
+
+Test your file before uploading: `python -m scoring evaluate --task ad-linkage --truth T.csv
+--submission S.csv` on a split you made yourself.
+"""
+RULES = """\
+1. One account per person and one team per person in this challenge.
+2. Up to {daily} scored submissions per team per day (reset at 00:00 UTC); files that fail
+   validation do not count.
+3. Do not try to identify real people: the data is synthetic, and so must your method's use be.
+4. Mark up to {finals} submissions as final; if you mark none, your best {finals} by public score
+   count for the private leaderboard.
+5. Winners share their code and a short write-up with the organisers.
+"""
+
+
+class TemplateError(ServiceError):
+    pass
+
+
+def challenge_create_from_template(
+    *,
+    event: Event,
+    actor,
+    title: str,
+    slug: str,
+    n_ads: int = 10_000,
+    seed: int = 0,
+    public_share: float = 0.3,
+    primary_metric: str = "pairwise_f1",
+    daily_limit: int = 5,
+    days: int = 30,
+    starts_at: dt.datetime | None = None,
+) -> Challenge:
+    """Generate the corpus and create the challenge, its data files, a phase and its truth."""
+    if Challenge.objects.filter(event=event, slug=slug).exists():
+        raise TemplateError(_("This event already has a challenge at “%(slug)s”.") % {"slug": slug})
+    if not 100 <= n_ads <= 1_000_000:
+        raise TemplateError(_("Choose between 100 and 1,000,000 ads."))
+    starts_at = starts_at or timezone.now()
+    work = Path(tempfile.mkdtemp(prefix="datajam-template-"))
+    try:
+        summary = generate_corpus(work, n_ads=n_ads, seed=seed, public_share=public_share)
+        with transaction.atomic():
+            challenge = Challenge.objects.create(
+                event=event,
+                slug=slug,
+                title=title,
+                summary=_("Predict which ads were posted by the same operator."),
+                description=DESCRIPTION,
+                evaluation=EVALUATION.format(
+                    metric=primary_metric.replace("_", " "), public=public_share
+                ),
+                rules=RULES.format(daily=daily_limit, finals=2),
+                task="ad-linkage",
+                primary_metric=primary_metric,
+            )
+            phase = Phase.objects.create(
+                challenge=challenge,
+                name=_("Competition"),
+                order=1,
+                starts_at=starts_at,
+                ends_at=starts_at + dt.timedelta(days=days),
+                daily_limit=daily_limit,
+            )
+            for name, kind, description in [
+                ("ads.csv", DataFile.Kind.TEST, _("The ads to link.")),
+                ("sample_submission.csv", DataFile.Kind.SAMPLE, _("Every ad on its own.")),
+            ]:
+                path = work / name
+                with open(path, "rb") as handle:
+                    DataFile.objects.create(
+                        challenge=challenge,
+                        name=name,
+                        kind=kind,
+                        description=description,
+                        file=File(handle, name=name),
+                        size=path.stat().st_size,
+                    )
+            with open(work / "truth.csv", "rb") as handle:
+                phase_set_truth(phase=phase, uploaded=File(handle, name="truth.csv"), actor=actor)
+            log_action(
+                event=event,
+                actor=actor,
+                action="challenge.create_from_template",
+                target=challenge,
+                data={
+                    "n_ads": n_ads,
+                    "seed": seed,
+                    "public_share": public_share,
+                    "operators": summary.get("n_operators"),
+                },
+            )
+        return challenge
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,6 +1,7 @@
 """The ad-linkage task: a clustering of ads (``ad_id,cluster_id``) against the true operators."""
 
 from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
@@ -8,7 +9,7 @@ import pyarrow.compute as pc
 
 from .errors import InvalidTruth, show
 from .io import read_csv
-from .linkage import Contingency, clustering_metrics, contingency
+from .linkage import Contingency, clustering_metrics, split_contingencies
 from .specs import TASKS
 from .truth import Truth, encode, match_ids, read_truth, refuse_duplicates, refuse_empty
 
@@ -16,18 +17,23 @@ SPEC = TASKS["ad-linkage"]
 SPLITS = ("all", "public", "private")
 
 
-def read_linkage_truth(path, spec=SPEC) -> tuple[Truth, np.ndarray]:
-    """The truth and its cluster of every ad as int codes (also used by pair-ranking)."""
+def read_clustering_truth(path, spec=SPEC) -> Truth:
+    """A truth file of ``ad_id,cluster_id,usage`` with a cluster for every ad."""
     truth = read_truth(spec, path)
-    clusters = truth.column("cluster_id")
     refuse_empty(
         path,
-        clusters,
+        truth.column("cluster_id"),
         "cluster_id",
         InvalidTruth,
         " Give every ad a cluster; an ad that stands alone needs a cluster_id of its own.",
     )
-    labels, _ = encode(clusters)
+    return truth
+
+
+def read_linkage_truth(path, spec=SPEC) -> tuple[Truth, np.ndarray]:
+    """The truth and its cluster of every ad as int codes (also used by pair-ranking)."""
+    truth = read_clustering_truth(path, spec)
+    labels, _ = encode(truth.column("cluster_id"))
     return truth, labels
 
 
@@ -58,12 +64,12 @@ def split_masks(truth: Truth) -> dict[str, np.ndarray | None]:
 
 
 def predicted_labels(
-    n: int, rows: np.ndarray, cluster_ids
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, pa.Array]:
-    """Predicted cluster of every truth ad, as ints: the submitted labels, and a fresh label for
-    each ad with an empty cluster_id or no row (it stands alone). Also returns which ads were
-    submitted, the codes of the submitted labels (-1 for empty) and their distinct values."""
-    codes, values = encode(cluster_ids)
+    n: int, rows: np.ndarray, codes: np.ndarray, values: pa.Array
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Predicted cluster of every truth ad, as ints: the submitted labels (``codes`` into
+    ``values``, one per submitted row), and a fresh label for each ad with an empty cluster_id
+    or no row (it stands alone). Also returns which ads were submitted, and the codes with
+    -1 for an empty cluster_id."""
     empty_code = pc.index(values, "").as_py()
     if empty_code >= 0:
         codes = np.where(codes == empty_code, -1, codes)
@@ -72,7 +78,7 @@ def predicted_labels(
     labels[rows[labelled]] = codes[labelled]
     submitted = np.zeros(n, dtype=bool)
     submitted[rows] = True
-    return labels, submitted, codes, values
+    return labels, submitted, codes
 
 
 def giant_cluster_warning(n: int, codes: np.ndarray, values: pa.Array) -> str | None:
@@ -92,23 +98,28 @@ def giant_cluster_warning(n: int, codes: np.ndarray, values: pa.Array) -> str | 
 
 
 def evaluate_ad_linkage(truth_path, submission_path, *, skip: Collection[str] = ()) -> dict:
-    truth, true_labels = read_linkage_truth(truth_path)
-    table = read_csv(submission_path, SPEC.submission_columns)
-    ids = table.column("ad_id")
-    (rows,) = match_ids(truth, submission_path, [("ad_id", ids)])
-    refuse_duplicates(rows, truth.n, ids, "ad_id")
+    # pyarrow releases the GIL: parse the submission and factorise the two label columns in
+    # a second thread while this one reads the truth and matches the ids.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        submission = pool.submit(read_csv, submission_path, SPEC.submission_columns)
+        truth = read_clustering_truth(truth_path)
+        true_codes = pool.submit(encode, truth.column("cluster_id"))
+        table = submission.result()
+        pred_codes = pool.submit(encode, table.column("cluster_id"))
+        ids = table.column("ad_id")
+        (rows,) = match_ids(truth, submission_path, [("ad_id", ids)])
+        refuse_duplicates(rows, truth.n, ids, "ad_id")
+        true_labels, _ = true_codes.result()
+        codes, values = pred_codes.result()
 
     n = truth.n
-    pred_labels, submitted, codes, values = predicted_labels(n, rows, table.column("cluster_id"))
-    result: dict = {}
-    for split, mask in split_masks(truth).items():
-        if mask is None:
-            table_ = contingency(true_labels, pred_labels)
-            coverage = float(submitted.mean())
-        else:
-            table_ = contingency(true_labels[mask], pred_labels[mask])
-            coverage = float(submitted[mask].mean())
-        result[split] = score(table_, coverage, skip)
+    pred_labels, submitted, codes = predicted_labels(n, rows, codes, values)
+    tables = split_contingencies(true_labels, pred_labels, truth.is_public)
+    coverage = (submitted, submitted[truth.is_public], submitted[truth.is_private])
+    result = {
+        split: score(table_, float(share.mean()), skip)
+        for split, table_, share in zip(SPLITS, tables, coverage, strict=True)
+    }
 
     warnings = []
     missing = n - len(rows)

@@ -66,28 +66,65 @@ def _compact(
     return dense[labels], counts[present].astype(np.int64)
 
 
+def _check(true_labels, pred_labels) -> tuple[np.ndarray, np.ndarray]:
+    true_labels = np.asarray(true_labels, dtype=np.int64)
+    pred_labels = np.asarray(pred_labels, dtype=np.int64)
+    if true_labels.shape != pred_labels.shape or true_labels.ndim != 1:
+        raise ValueError("labellings must be 1-d arrays of the same length")
+    return true_labels, pred_labels
+
+
+def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of a sorted array and how often each occurs."""
+    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    return sorted_keys[starts], np.diff(np.append(starts, len(sorted_keys))).astype(np.int64)
+
+
+def _table(cell_keys: np.ndarray, cells: np.ndarray, width: int) -> Contingency:
+    """The table of cells given as keys true * width + pred, with their counts."""
+    if len(cells) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Contingency(empty, empty, empty, empty, empty)
+    cell_true, cell_pred = np.divmod(cell_keys, width)
+    cell_rows, row_sizes = _compact(cell_true, cells)
+    cell_cols, col_sizes = _compact(cell_pred, cells)
+    return Contingency(cells, cell_rows, cell_cols, row_sizes, col_sizes)
+
+
 def contingency(true_labels: np.ndarray, pred_labels: np.ndarray) -> Contingency:
     """The contingency table of two labellings given as non-negative integer arrays.
 
     Labels need not be dense, but the largest label should be O(n): they are counted with
     ``np.bincount``. Cells are found by sorting one int64 key per item.
     """
-    true_labels = np.asarray(true_labels, dtype=np.int64)
-    pred_labels = np.asarray(pred_labels, dtype=np.int64)
-    if true_labels.shape != pred_labels.shape or true_labels.ndim != 1:
-        raise ValueError("labellings must be 1-d arrays of the same length")
+    true_labels, pred_labels = _check(true_labels, pred_labels)
     if len(true_labels) == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return Contingency(empty, empty, empty, empty, empty)
+        return _table(np.zeros(0, np.int64), np.zeros(0, np.int64), 1)
     width = int(pred_labels.max()) + 1
-    keys = np.sort(true_labels * width + pred_labels)
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    cells = np.diff(np.append(starts, len(keys))).astype(np.int64)
-    unique_keys = keys[starts]
-    cell_true, cell_pred = np.divmod(unique_keys, width)
-    cell_rows, row_sizes = _compact(cell_true, cells)
-    cell_cols, col_sizes = _compact(cell_pred, cells)
-    return Contingency(cells, cell_rows, cell_cols, row_sizes, col_sizes)
+    return _table(*_runs(np.sort(true_labels * width + pred_labels)), width)
+
+
+def split_contingencies(
+    true_labels: np.ndarray, pred_labels: np.ndarray, in_first: np.ndarray
+) -> tuple[Contingency, Contingency, Contingency]:
+    """Tables of all items, of the items flagged ``in_first`` and of the others, from one sort.
+
+    The flag is the lowest bit of each key, so after sorting the two halves of a cell of the
+    whole table sit next to each other and merging them is one linear pass.
+    """
+    true_labels, pred_labels = _check(true_labels, pred_labels)
+    width = int(pred_labels.max(initial=0)) + 1
+    keys = (true_labels * width + pred_labels) * 2 + np.asarray(in_first, dtype=np.int64)
+    split_keys, split_cells = _runs(np.sort(keys))
+    flagged = (split_keys & 1).astype(bool)
+    cell_keys = split_keys >> 1
+    first_of_cell = np.flatnonzero(np.concatenate(([True], cell_keys[1:] != cell_keys[:-1])))
+    whole = _table(cell_keys[first_of_cell], np.add.reduceat(split_cells, first_of_cell), width)
+    if len(split_cells) == 0:
+        whole = _table(cell_keys, split_cells, width)
+    first = _table(cell_keys[flagged], split_cells[flagged], width)
+    rest = _table(cell_keys[~flagged], split_cells[~flagged], width)
+    return whole, first, rest
 
 
 def _pairs(sizes: np.ndarray) -> int:
@@ -155,18 +192,7 @@ def clustering_metrics(table: Contingency, skip: Collection[str] = ()) -> dict[s
         result["ari"] = 2 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
 
     n_rows, n_cols = len(table.row_sizes), len(table.col_sizes)
-    log_n = log(n)
-    h_true = max(0.0, log_n - _xlogx_sum(table.row_sizes) / n) if n_rows > 1 else 0.0
-    h_pred = max(0.0, log_n - _xlogx_sum(table.col_sizes) / n) if n_cols > 1 else 0.0
-    if n_rows == 1 or n_cols == 1:
-        mutual_info = 0.0  # one side has a single cluster: no information
-    else:
-        mutual_info = (
-            log_n
-            + (_xlogx_sum(table.cells) - _xlogx_sum(table.row_sizes) - _xlogx_sum(table.col_sizes))
-            / n
-        )
-        mutual_info = min(max(mutual_info, 0.0), h_true, h_pred)
+    h_true, h_pred, mutual_info = information(table)
     mean_entropy = (h_true + h_pred) / 2
 
     if identical:
@@ -185,7 +211,7 @@ def clustering_metrics(table: Contingency, skip: Collection[str] = ()) -> dict[s
         result["fowlkes_mallows"] = sqrt(tp / predicted) * sqrt(tp / true)
 
     if "ami" not in skip:
-        result["ami"] = adjusted_mutual_info(table, mutual_info, mean_entropy)
+        result["ami"] = adjusted_mutual_info(table, (h_true, h_pred, mutual_info))
 
     is_row_whole = table.cells == table.row_sizes[table.cell_rows]
     is_col_whole = table.cells == table.col_sizes[table.cell_cols]
@@ -197,12 +223,35 @@ def clustering_metrics(table: Contingency, skip: Collection[str] = ()) -> dict[s
     return result
 
 
-def adjusted_mutual_info(table: Contingency, mutual_info: float, mean_entropy: float) -> float:
+def information(table: Contingency) -> tuple[float, float, float]:
+    """Entropy of the true and of the predicted clustering, and their mutual information (nats).
+
+    With S(x) = sum x log x: H = log n - S(sizes) / n and MI = log n + (S(cells) - S(rows) -
+    S(cols)) / n, so each is one pass over the table.
+    """
+    n = table.n
+    n_rows, n_cols = len(table.row_sizes), len(table.col_sizes)
+    log_n = log(n)
+    h_true = max(0.0, log_n - _xlogx_sum(table.row_sizes) / n) if n_rows > 1 else 0.0
+    h_pred = max(0.0, log_n - _xlogx_sum(table.col_sizes) / n) if n_cols > 1 else 0.0
+    if n_rows == 1 or n_cols == 1:
+        return h_true, h_pred, 0.0  # one side is a single cluster: no information
+    mutual_info = (
+        log_n
+        + (_xlogx_sum(table.cells) - _xlogx_sum(table.row_sizes) - _xlogx_sum(table.col_sizes)) / n
+    )
+    return h_true, h_pred, min(max(mutual_info, 0.0), h_true, h_pred)
+
+
+def adjusted_mutual_info(
+    table: Contingency, info: tuple[float, float, float] | None = None
+) -> float:
     """AMI with arithmetic normalisation (scikit-learn's default), 1 for identical clusterings."""
     if table.identical:
         return 1.0
+    h_true, h_pred, mutual_info = info or information(table)
     emi = expected_mutual_information(table.row_sizes, table.col_sizes)
-    denominator = mean_entropy - emi
+    denominator = (h_true + h_pred) / 2 - emi
     # As scikit-learn: keep the sign of a denominator that rounding pushed through zero.
     eps = float(np.finfo(np.float64).eps)
     denominator = min(denominator, -eps) if denominator < 0 else max(denominator, eps)

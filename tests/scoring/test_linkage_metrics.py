@@ -5,7 +5,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sklearn import metrics as sk
 
-from scoring.linkage import clustering_metrics, contingency
+from scoring.linkage import clustering_metrics, contingency, split_contingencies
 
 from .helpers import assert_metrics_close, reference_metrics, sklearn_pair_precision_recall
 
@@ -147,3 +147,25 @@ def test_contingency_cells_and_sums():
     assert cells == [(2, 3, 2), (3, 2, 2), (3, 3, 1)]
     assert table.n == 5
     assert sorted(table.row_sizes.tolist()) == [2, 3]
+
+
+def as_cells(table) -> list[tuple[int, int, int]]:
+    """A table as sorted (true size, predicted size, count) triples, independent of numbering."""
+    rows = table.row_sizes[table.cell_rows].tolist()
+    cols = table.col_sizes[table.cell_cols].tolist()
+    return sorted(zip(rows, cols, table.cells.tolist(), strict=True))
+
+
+@settings(max_examples=100, deadline=None)
+@given(labellings(), st.data())
+def test_split_contingencies_equal_separate_tables(pair, data):
+    true, pred = pair
+    flags = np.array(data.draw(st.lists(st.booleans(), min_size=len(true), max_size=len(true))))
+    whole, first, rest = split_contingencies(true, pred, flags)
+    assert as_cells(whole) == as_cells(contingency(true, pred))
+    assert as_cells(first) == as_cells(contingency(true[flags], pred[flags]))
+    assert as_cells(rest) == as_cells(contingency(true[~flags], pred[~flags]))
+    if flags.any():
+        assert clustering_metrics(first) == clustering_metrics(
+            contingency(true[flags], pred[flags])
+        )

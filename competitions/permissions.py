@@ -82,6 +82,11 @@ def _team_member(user, team: Team) -> bool:
     return user.is_authenticated and team.memberships.filter(user=user).exists()
 
 
+def _submission_select_final(user, submission: Submission) -> bool:
+    """Only the team chooses its final submissions; organisers moderate instead."""
+    return _team_member(user, submission.team)
+
+
 RULES: dict[str, Callable] = {
     "event.view": _event_visible,
     "event.manage": is_organiser,
@@ -95,8 +100,12 @@ RULES: dict[str, Callable] = {
     "submission.view": _submission_view,
     "submission.download": _submission_view,
     "submission.moderate": lambda user, s: is_organiser(user, s.phase.challenge.event),
+    "submission.select_final": _submission_select_final,
     "team.manage": _team_manage,
     "team.member": _team_member,
+    # Any member may share the team: invite by e-mail or pass on the link. Only the leader
+    # regenerates the link, disbands, and asks for or accepts merges ("team.manage").
+    "team.invite": _team_member,
 }
 
 

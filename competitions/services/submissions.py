@@ -123,7 +123,21 @@ def submission_create(
     stored_name = storage.save(submission_file_path(None, uploaded.name), uploaded)
     try:
         with transaction.atomic():
-            team = Team.objects.select_for_update().get(pk=membership.team_id)
+            team = Team.objects.select_for_update().filter(pk=membership.team_id).first()
+            # Under the lock, the person must still be in that team: a merge may have moved
+            # them (and deleted the team), or they may have left while the file was uploading.
+            current_team_id = (
+                Membership.objects.filter(challenge=challenge, user=user)
+                .values_list("team_id", flat=True)
+                .first()
+            )
+            if team is None or current_team_id != team.pk:
+                raise SubmissionRefused(
+                    _(
+                        "Your team changed while the file was uploading (a merge, or you left "
+                        "it). Nothing was counted. Upload it again."
+                    )
+                )
             _check_quota(team=team, phase=phase, now=now)
             submission = Submission.objects.create(
                 phase=phase,

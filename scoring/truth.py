@@ -59,6 +59,16 @@ def read_truth(spec: TaskSpec, path) -> Truth:
     return Truth(path, table, table.column(id_name), is_public, is_private)
 
 
+def _same_ids(expected: pa.ChunkedArray, given: pa.ChunkedArray) -> bool:
+    """Whether two id columns are equal row by row (tried on a few rows first)."""
+    if len(expected) != len(given):
+        return False
+    head = min(len(expected), 1000)
+    if not pc.all(pc.equal(expected.slice(0, head), given.slice(0, head))).as_py():
+        return False
+    return bool(pc.all(pc.equal(expected, given)).as_py())
+
+
 def match_ids(
     truth: Truth,
     submission_path,
@@ -70,8 +80,14 @@ def match_ids(
     order of first appearance, so when the truth ids are unique the code of truth row i is i and
     any code >= n is an id the truth does not have. Raises InvalidTruth for duplicate truth ids,
     InvalidSubmission for empty or unknown submitted ids (naming only the participant's ids).
+    A single column equal to the truth ids row by row skips the joint factorisation.
     """
     n = truth.n
+    if len(submitted) == 1 and _same_ids(truth.ids, submitted[0][1]):
+        # The common case of a file in the order of the truth: only the truth ids need hashing.
+        _, dictionary = encode(truth.ids)
+        if len(dictionary) == n:
+            return [np.arange(n, dtype=np.int64)]
     chunks = list(truth.ids.chunks)
     for _, column in submitted:
         chunks.extend(column.chunks)

@@ -230,3 +230,12 @@ def test_check_submission_header_per_task(tmp_path):
     scoring.check_submission_header("pair-ranking", path)
     with pytest.raises(InvalidSubmission, match="expected header id,probability"):
         scoring.check_submission_header("binary-probability", path)
+
+
+def test_truth_duplicates_are_found_when_the_submission_repeats_the_truth_order(tmp_path):
+    truth = write_truth(
+        tmp_path / "t.csv", ["a", "b", "a"], [1, 2, 3], ["Public", "Private", "Public"]
+    )
+    sub = write_csv(tmp_path / "s.csv", HEADER, [("a", 1), ("b", 1), ("a", 1)])
+    with pytest.raises(InvalidTruth, match="unique"):
+        scoring.evaluate("ad-linkage", truth, sub)

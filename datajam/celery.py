@@ -20,3 +20,21 @@ def _prepare_filesystem_broker(sender, **kwargs) -> None:
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
         for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             os.makedirs(options[key], exist_ok=True)
+
+
+@app.on_after_configure.connect
+def _schedule_sweeper(sender, **kwargs) -> None:
+    """Beat runs the sweeper that finds stuck submissions (competitions/services/sweeper.py).
+
+    A sweep not started within one interval (no worker free to take it) expires rather than
+    pile up: the next one does the same work.
+    """
+    from django.conf import settings
+
+    interval = settings.SCORING_SWEEP_INTERVAL_SECONDS
+    sender.add_periodic_task(
+        interval,
+        sender.signature("scoring.tasks.sweep_submissions"),
+        name="sweep stuck submissions",
+        expires=interval,
+    )

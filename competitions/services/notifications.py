@@ -15,3 +15,12 @@ def notification_send(*, users: Iterable, message: str, link: str = "") -> list[
         ]
     )
 
+
+def notifications_mark_read(*, user, notifications: Iterable[Notification]) -> int:
+    """Mark these of the person's notifications as read (those already read keep their time)."""
+    from django.utils import timezone
+
+    ids = [n.pk for n in notifications if n.read_at is None]
+    return Notification.objects.filter(user=user, pk__in=ids, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

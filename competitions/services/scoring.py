@@ -1,29 +1,71 @@
 """The worker's side of a submission: queued → running → scored | failed.
 
 Every transition is a conditional UPDATE on the current state (and, for the result, on the token
-of this run), so a redelivered task or a second worker can never write a second result.
+of this run), so a redelivered task or a second worker can never write a second result, and the
+sweeper (``sweeper.py``) can never take a submission away from a worker that is still alive.
 """
 
+import contextlib
 import logging
+import os
+import tempfile
+import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 import scoring
 
-from ..models import Submission
+from ..models import Phase, Submission
 from ..storage import local_path
-from .submissions import submission_enqueue_on_commit
+
+try:
+    import resource
+except ImportError:  # not on Windows: runs are then not capped in memory
+    resource = None
 
 logger = logging.getLogger(__name__)
 
-PLATFORM_ERROR = _(
-    "The platform could not score this file ({reason}). This is not a problem with your file "
-    "and it does not count toward your quota."
+NOT_YOUR_FILE = _("This is not a problem with your file and it does not count toward your quota.")
+PLATFORM_ERROR = _("Platform problem: the platform could not score this file ({reason}).")
+TIME_LIMIT_ERROR = _(
+    "Platform problem: scoring took longer than the time limit of {seconds} s and was stopped."
 )
+MEMORY_ERROR = _(
+    "Platform problem: scoring needed more than the memory limit of {mb} MB and was stopped."
+)
+OUT_OF_MEMORY_ERROR = _("Platform problem: the worker ran out of memory while scoring this file.")
+FILE_ERROR = _("Problem with your file: {message}")
+
+
+def platform_message(text: str) -> str:
+    return f"{text} {NOT_YOUR_FILE}"
+
+
+def scoring_time_limits(phase: Phase) -> tuple[int, int]:
+    """(soft, hard) seconds: told to stop at the first, killed at the second."""
+    soft = phase.time_limit_seconds or settings.SCORING_TIME_LIMIT_SECONDS
+    return soft, soft + settings.SCORING_HARD_TIME_LIMIT_GRACE_SECONDS
+
+
+def submission_send_on_commit(submission: Submission) -> None:
+    """Send the scoring task, with the phase's time limits, once the row is committed."""
+    from scoring.tasks import send_score_task
+
+    soft, hard = scoring_time_limits(submission.phase)
+    submission_id, task_id = str(submission.pk), submission.task_id
+    transaction.on_commit(
+        lambda: send_score_task(
+            submission_id=submission_id, task_id=task_id, soft_time_limit=soft, time_limit=hard
+        )
+    )
 
 
 def submission_start(*, submission_id, task_id: str = "", worker: str = "") -> Submission | None:
@@ -44,16 +86,151 @@ def submission_start(*, submission_id, task_id: str = "", worker: str = "") -> S
     return Submission.objects.select_related("phase__challenge").get(pk=submission_id)
 
 
+def submission_heartbeat(*, submission_id, run_token: str) -> bool:
+    """Prove this run is alive; False once the run no longer owns the submission."""
+    return bool(
+        Submission.objects.filter(
+            pk=submission_id, state=Submission.State.RUNNING, run_token=run_token
+        ).update(heartbeat_at=timezone.now())
+    )
+
+
+class Heartbeat:
+    """A thread that calls ``submission_heartbeat`` every ``interval`` seconds during a run.
+
+    It uses its own database connection (Django's are per thread) and closes it when the run
+    ends, so a run that outlives its worker is noticed by the sweeper within seconds.
+    """
+
+    def __init__(self, submission: Submission, interval: float):
+        self.submission_id = submission.pk
+        self.run_token = submission.run_token
+        self.interval = interval
+        self.beats = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name=f"heartbeat-{submission.pk}", daemon=True
+        )
+
+    def __enter__(self) -> "Heartbeat":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.interval + 10)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(self.interval):
+                try:
+                    alive = submission_heartbeat(
+                        submission_id=self.submission_id, run_token=self.run_token
+                    )
+                except Exception:  # a database hiccup: the next beat tries again
+                    logger.warning("heartbeat of %s failed", self.submission_id, exc_info=True)
+                    continue
+                if not alive:
+                    return
+                self.beats += 1
+        finally:
+            connections.close_all()
+
+
+def _address_space_bytes() -> int | None:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+@contextlib.contextmanager
+def memory_ceiling(limit_mb: int) -> Iterator[None]:
+    """Let this process grow by at most ``limit_mb`` MB of address space while in the block.
+
+    Past it, allocations fail with MemoryError instead of the host swapping or the kernel's
+    OOM killer taking down the worker. Only for a process of its own (a prefork child): the
+    limit applies to every thread of the process.
+    """
+    current = _address_space_bytes() if limit_mb and resource is not None else None
+    if current is None:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    ceiling = current + limit_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        ceiling = min(ceiling, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+_WARM_TRUTH = "ad_id,cluster_id,usage\na1,c1,Public\na2,c1,Private\na3,c2,Public\na4,c3,Private\n"
+_WARM_SUBMISSION = "ad_id,cluster_id\na1,x\na2,x\na3,y\na4,\n"
+_warmed_up = False
+
+
+def _warm_up_once() -> None:
+    """Score a tiny example once per process, before its first capped run.
+
+    Threads, their malloc arenas (64 MB of address space each) and lazy imports are then in
+    place, so the ceiling measures what a submission needs, not the process's first-run set-up.
+    """
+    global _warmed_up
+    if _warmed_up:
+        return
+    _warmed_up = True
+    with tempfile.TemporaryDirectory(prefix="datajam-warm-") as folder:
+        truth, predicted = os.path.join(folder, "t.csv"), os.path.join(folder, "s.csv")
+        with open(truth, "w") as out:
+            out.write(_WARM_TRUTH)
+        with open(predicted, "w") as out:
+            out.write(_WARM_SUBMISSION)
+        try:
+            scoring.evaluate("ad-linkage", truth, predicted)
+        except Exception:
+            logger.warning("scoring warm-up failed", exc_info=True)
+
+
+def _out_of_memory(error: BaseException, memory_limit_mb: int) -> bool:
+    """A MemoryError, or under the ceiling a thread that could not get its stack."""
+    if isinstance(error, MemoryError):
+        return True
+    text = str(error)
+    return bool(memory_limit_mb) and (
+        "can't start new thread" in text or "Resource temporarily unavailable" in text
+    )
+
+
 def _finish(submission: Submission, **fields) -> bool:
+    """Write the result of this run, unless the submission was taken from it meanwhile."""
     now = timezone.now()
     duration = None
     if submission.started_at is not None:
         duration = int((now - submission.started_at).total_seconds() * 1000)
-    return bool(
+    written = bool(
         Submission.objects.filter(
             pk=submission.pk, state=Submission.State.RUNNING, run_token=submission.run_token
         ).update(finished_at=now, duration_ms=duration, **fields)
     )
+    # One line per result write: the end-to-end tests count them to prove "exactly once".
+    if written:
+        logger.info(
+            "result written: submission %s %s (run %s, attempt %s)",
+            submission.pk, fields["state"], submission.run_token, submission.attempts,
+        )  # fmt: skip
+    else:
+        logger.warning(
+            "result not written: submission %s was taken from run %s",
+            submission.pk, submission.run_token,
+        )  # fmt: skip
+    return written
 
 
 def submission_record_scores(*, submission: Submission, result: dict) -> bool:
@@ -84,27 +261,70 @@ def submission_record_failure(*, submission: Submission, failure: str, message: 
     )
 
 
-def submission_score(*, submission_id, task_id: str = "", worker: str = "") -> str:
-    """Score one submission; returns what happened (for logs and tests)."""
+def submission_score(
+    *,
+    submission_id,
+    task_id: str = "",
+    worker: str = "",
+    memory_limit_mb: int = 0,
+    before_scoring: Callable[[Submission], None] | None = None,
+) -> str:
+    """Score one submission; returns what happened (for logs and tests).
+
+    ``memory_limit_mb`` caps the run's memory (see ``memory_ceiling``); the worker passes it
+    in its own child processes only. ``before_scoring`` is a hook the end-to-end tests use to
+    make a run slow; it runs where the scoring runs, under the heartbeat and the time limit.
+    """
     submission = submission_start(submission_id=submission_id, task_id=task_id, worker=worker)
     if submission is None:
+        logger.info("skipped submission %s: not queued (already scored or taken)", submission_id)
         return "skipped"
     phase = submission.phase
     started = time.monotonic()
     try:
-        with local_path(phase.truth_file) as truth, local_path(submission.file) as predicted:
-            result = scoring.evaluate(phase.challenge.task, truth, predicted)
+        with Heartbeat(submission, settings.SCORING_HEARTBEAT_SECONDS):
+            if before_scoring is not None:
+                before_scoring(submission)
+            with local_path(phase.truth_file) as truth, local_path(submission.file) as predicted:
+                if memory_limit_mb:
+                    _warm_up_once()
+                with memory_ceiling(memory_limit_mb):
+                    result = scoring.evaluate(phase.challenge.task, truth, predicted)
     except scoring.InvalidSubmission as error:
         submission_record_failure(
-            submission=submission, failure=Submission.Failure.FILE, message=str(error)
+            submission=submission,
+            failure=Submission.Failure.FILE,
+            message=FILE_ERROR.format(message=error),
         )
         return "failed"
-    except Exception as error:  # a bug or a broken truth file: the platform's fault
+    except SoftTimeLimitExceeded:
+        logger.warning("submission %s ran past its time limit", submission_id)
+        submission_record_failure(
+            submission=submission,
+            failure=Submission.Failure.PLATFORM,
+            message=platform_message(
+                TIME_LIMIT_ERROR.format(seconds=scoring_time_limits(phase)[0])
+            ),
+        )
+        return "error"
+    except Exception as error:  # out of memory, a bug or a broken truth: the platform's fault
+        if _out_of_memory(error, memory_limit_mb):
+            logger.warning("submission %s ran out of memory: %r", submission_id, error)
+            submission_record_failure(
+                submission=submission,
+                failure=Submission.Failure.PLATFORM,
+                message=platform_message(
+                    MEMORY_ERROR.format(mb=memory_limit_mb)
+                    if memory_limit_mb
+                    else OUT_OF_MEMORY_ERROR
+                ),
+            )
+            return "error"
         logger.exception("scoring submission %s failed", submission_id)
         submission_record_failure(
             submission=submission,
             failure=Submission.Failure.PLATFORM,
-            message=PLATFORM_ERROR.format(reason=type(error).__name__),
+            message=platform_message(PLATFORM_ERROR.format(reason=type(error).__name__)),
         )
         return "error"
     submission_record_scores(submission=submission, result=result)
@@ -112,13 +332,37 @@ def submission_score(*, submission_id, task_id: str = "", worker: str = "") -> s
     return "scored"
 
 
-def submission_requeue(*, submission: Submission, from_states: tuple[str, ...]) -> bool:
-    """Put a submission back in the queue (rescore, or retry after a lost worker).
+def submission_fail_time_limit(*, submission_id, task_id: str) -> bool:
+    """The worker killed the run at the hard time limit: fail it now, if still that run's."""
+    submission = (
+        Submission.objects.select_related("phase")
+        .filter(pk=submission_id, state=Submission.State.RUNNING, task_id=task_id)
+        .first()
+    )
+    if submission is None:
+        return False
+    return submission_record_failure(
+        submission=submission,
+        failure=Submission.Failure.PLATFORM,
+        message=platform_message(
+            TIME_LIMIT_ERROR.format(seconds=scoring_time_limits(submission.phase)[0])
+        ),
+    )
 
-    Conditional on its current state, so it never races a worker that is finishing it.
+
+def submission_requeue(
+    *, submission: Submission, from_states: tuple[str, ...], expect: dict | None = None
+) -> bool:
+    """Put a submission back in the queue (rescore, or retry after a lost worker or message).
+
+    Conditional on its current state, and on the columns in ``expect`` (the sweeper passes the
+    run token and heartbeat it saw), so it never races a worker that is finishing it or that
+    has just shown it is alive. ``attempts`` is kept: it counts every run ever started.
     """
     task_id = uuid.uuid4().hex
-    moved = Submission.objects.filter(pk=submission.pk, state__in=from_states).update(
+    moved = Submission.objects.filter(
+        pk=submission.pk, state__in=from_states, **(expect or {})
+    ).update(
         state=Submission.State.QUEUED,
         queued_at=timezone.now(),
         task_id=task_id,
@@ -131,5 +375,5 @@ def submission_requeue(*, submission: Submission, from_states: tuple[str, ...]) 
     )
     if moved:
         submission.task_id = task_id
-        submission_enqueue_on_commit(submission)
+        submission_send_on_commit(submission)
     return bool(moved)

@@ -160,9 +160,6 @@ def submission_create(
 
 def submission_enqueue_on_commit(submission: Submission) -> None:
     """Send the scoring task once the row is committed, so a worker always finds it."""
-    from scoring.tasks import score_submission
+    from .scoring import submission_send_on_commit
 
-    submission_id, task_id = str(submission.pk), submission.task_id
-    transaction.on_commit(
-        lambda: score_submission.apply_async(args=[submission_id], task_id=task_id)
-    )
+    submission_send_on_commit(submission)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ..models import Submission
 from ..permissions import can
+from ..selectors.queue import queue_position
 from ..services.submissions import SubmissionRefused, submission_create
 from .helpers import current_phase, get_challenge
 
@@ -82,6 +84,12 @@ def _detail_context(submission: Submission) -> dict:
         for name in spec.metrics
         if name in submission.public_scores
     ]
+    now = timezone.now()
+    waiting = running = None
+    if submission.state == Submission.State.QUEUED and submission.queued_at:
+        waiting = max(int((now - submission.queued_at).total_seconds()), 0)
+    if submission.state == Submission.State.RUNNING and submission.started_at:
+        running = max(int((now - submission.started_at).total_seconds()), 0)
     return {
         "submission": submission,
         "challenge": challenge,
@@ -89,4 +97,8 @@ def _detail_context(submission: Submission) -> dict:
         "metrics": metrics,
         "primary_metric": challenge.primary_metric,
         "show_private": submission.phase.private_revealed_at is not None,
+        "queue_ahead": queue_position(submission),
+        "waiting_seconds": waiting,
+        "running_seconds": running,
+        "max_attempts": settings.SCORING_MAX_ATTEMPTS,
     }

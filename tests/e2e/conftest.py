@@ -9,8 +9,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
+
+from competitions.models import Submission
+from competitions.services.submissions import submission_create
+from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,6 +35,8 @@ def worker_env() -> dict[str, str]:
     )
     env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
     env["PYTHONUNBUFFERED"] = "1"
+    # Beat fast, so a worker that vanished is noticed within a second or two in these tests.
+    env.setdefault("SCORING_HEARTBEAT_SECONDS", "0.5")
     return env
 
 
@@ -52,6 +59,20 @@ class WorkerProcess:
             start_new_session=True,
         )  # fmt: skip
 
+    @property
+    def node_prefix(self) -> str:
+        """The worker's name as Submission.worker records it, up to the host."""
+        return self.name.split("@")[0] + "@"
+
+    def wait_ready(self, timeout: float = 60.0) -> "WorkerProcess":
+        wait_for(
+            lambda: " ready." in self.output() or self.process.poll() is not None,
+            timeout=timeout,
+            message="the worker to start",
+        )
+        assert self.process.poll() is None, self.output()[-3000:]
+        return self
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -70,13 +91,26 @@ class WorkerProcess:
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def result_writes(self, submission_id=None) -> list[str]:
+        """The result writes this worker logged (competitions/services/scoring.py)."""
+        needle = "result written: submission " + (str(submission_id) if submission_id else "")
+        return [line for line in self.output().splitlines() if needle in line]
+
 
 @pytest.fixture
-def start_worker(transactional_db, tmp_path, eager_celery):
+def real_broker(transactional_db, eager_celery):
+    """Tasks go to Redis, not in-process; the scoring queue starts empty."""
     real_services_or_skip()
     from datajam.celery import app
 
     app.conf.task_always_eager = False  # eager_celery puts it back afterwards
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("scoring")
+    return app
+
+
+@pytest.fixture
+def start_worker(real_broker, tmp_path):
     workers: list[WorkerProcess] = []
 
     def start(**kwargs) -> WorkerProcess:
@@ -98,3 +132,49 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.1, message: s
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message or predicate}")
+
+
+def lose_broker_messages() -> str:
+    """Lose every waiting message, as when Redis restarts empty.
+
+    FLUSHDB on the test run's own Redis database; on database 0, which may be someone's real
+    broker, only the scoring queue's keys are deleted. Returns what was done.
+    """
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    if broker.connection_pool.connection_kwargs.get("db", 0) != 0:
+        broker.flushdb()
+        return "flushdb"
+    broker.delete(*broker.keys("scoring*"), *broker.keys("_kombu.binding*.scoring"))
+    return "deleted the scoring queue"
+
+
+def submitting_team(phase, daily_limit: int = 1000):
+    """A team member who may submit ``daily_limit`` files to ``phase`` today."""
+    phase.daily_limit = daily_limit
+    phase.save()
+    team = factories.TeamFactory(challenge=phase.challenge)
+    user = factories.UserFactory()
+    factories.add_member(team, user, role="leader")
+    return user
+
+
+def make_submissions(user, phase, count: int, content: str, name: str = "p.csv") -> list:
+    """``count`` uploads through the real service: stored, committed, sent to Redis."""
+    return [
+        submission_create(user=user, phase=phase, uploaded=factories.upload(content, name))
+        for _ in range(count)
+    ]
+
+
+def states(submissions) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for state in Submission.objects.filter(pk__in=[s.pk for s in submissions]).values_list(
+        "state", flat=True
+    ):
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def all_finished(submissions) -> bool:
+    finished = states(submissions)
+    return finished.get("scored", 0) + finished.get("failed", 0) == len(submissions)

@@ -1,0 +1,190 @@
+"""The sweeper: finds submissions stuck in any unfinished state and gets them going again.
+
+- **queued**, but its message is gone (Redis flushed or restarted, or down at upload time):
+  the message is sent again. The broker's scoring queue tells: a queued submission older than
+  SCORING_QUEUED_GRACE_SECONDS while the queue is empty has no message; when the queue holds
+  fewer messages than there are queued submissions, those older than
+  SCORING_QUEUED_TIMEOUT_SECONDS are sent again. A duplicate message is harmless (only one
+  delivery can claim the submission), a missing one is not.
+- **running**, but its heartbeat has been silent for SCORING_HEARTBEAT_STALE_SECONDS (the
+  worker vanished) or it is past its hard time limit: back to the queue, until it has had
+  SCORING_MAX_ATTEMPTS runs; then it fails as a platform problem, the team's quota is refunded
+  and every member is told on the site and by e-mail.
+
+Beat runs it every SCORING_SWEEP_INTERVAL_SECONDS; ``manage.py sweep_submissions`` runs it by
+hand. Any number of sweepers may run beside any number of workers: every change is a
+conditional UPDATE on the state, run token and heartbeat the sweeper saw, so a worker that has
+just shown it is alive keeps its submission, and a result is written at most once.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from celery import current_app
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import ChannelError
+
+from ..models import Membership, Submission
+from .notifications import notification_send
+from .scoring import platform_message, scoring_time_limits, submission_requeue
+
+logger = logging.getLogger(__name__)
+
+SCORING_QUEUE = "scoring"
+GAVE_UP_ERROR = (
+    "Platform problem: the platform could not score this file in {attempts} attempts "
+    "(the last time, {why})."
+)
+WHY_VANISHED = "the scoring worker stopped responding"
+WHY_TIME_LIMIT = "scoring ran past the time limit of {seconds} s"
+
+# "Ask the broker" marker for ``submissions_sweep(queue_length=...)``.
+ASK_BROKER = object()
+
+
+@dataclass
+class SweepReport:
+    resent: list[str] = field(default_factory=list)
+    requeued: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    queue_length: int | None = None
+
+    def __str__(self) -> str:
+        queue = "unknown" if self.queue_length is None else self.queue_length
+        return (
+            f"{len(self.resent)} queued sent again, {len(self.requeued)} running requeued, "
+            f"{len(self.failed)} failed after {settings.SCORING_MAX_ATTEMPTS} attempts "
+            f"(messages in the scoring queue: {queue})"
+        )
+
+
+def scoring_queue_length() -> int | None:
+    """Messages waiting in the broker's scoring queue; None if the broker cannot be asked."""
+    try:
+        with current_app.connection_for_read() as connection:
+            connection.ensure_connection(max_retries=1, timeout=5)
+            declared = connection.default_channel.queue_declare(SCORING_QUEUE, passive=True)
+            return declared.message_count
+    except ChannelError:  # no such queue (Redis deletes an empty list): no messages
+        return 0
+    except Exception:
+        logger.warning("sweeper: cannot reach the broker", exc_info=True)
+        return None
+
+
+def submissions_sweep(*, now: dt.datetime | None = None, queue_length=ASK_BROKER) -> SweepReport:
+    """One pass over every unfinished submission; see the module docstring."""
+    now = now or timezone.now()
+    report = SweepReport()
+    _sweep_running(now, report)
+    _sweep_queued(now, report, queue_length)
+    if report.resent or report.requeued or report.failed:
+        logger.warning("sweeper: %s", report)
+    return report
+
+
+def _why_stuck(submission: Submission, now: dt.datetime) -> str | None:
+    stale = dt.timedelta(seconds=settings.SCORING_HEARTBEAT_STALE_SECONDS)
+    last_sign_of_life = submission.heartbeat_at or submission.started_at
+    if last_sign_of_life is None or last_sign_of_life < now - stale:
+        return WHY_VANISHED
+    soft, hard = scoring_time_limits(submission.phase)
+    # The worker kills a run at its hard limit and fails it itself; past that (and a heartbeat
+    # period), it could not, e.g. because the whole worker died with it.
+    if (
+        submission.started_at is not None
+        and submission.started_at + dt.timedelta(seconds=hard) + stale < now
+    ):
+        return WHY_TIME_LIMIT.format(seconds=soft)
+    return None
+
+
+def _sweep_running(now: dt.datetime, report: SweepReport) -> None:
+    running = Submission.objects.filter(state=Submission.State.RUNNING).select_related("phase")
+    for submission in running:
+        why = _why_stuck(submission, now)
+        if why is None:
+            continue
+        # What the sweeper saw: if the worker beats or finishes meanwhile, nothing changes.
+        seen = {"run_token": submission.run_token, "heartbeat_at": submission.heartbeat_at}
+        if submission.attempts >= settings.SCORING_MAX_ATTEMPTS:
+            if submission_give_up(submission=submission, why=why, expect=seen, now=now):
+                report.failed.append(str(submission.pk))
+        elif submission_requeue(
+            submission=submission, from_states=(Submission.State.RUNNING,), expect=seen
+        ):
+            logger.warning(
+                "sweeper: submission %s requeued after attempt %s: %s",
+                submission.pk, submission.attempts, why,
+            )  # fmt: skip
+            report.requeued.append(str(submission.pk))
+
+
+def _sweep_queued(now: dt.datetime, report: SweepReport, queue_length) -> None:
+    queued = Submission.objects.filter(state=Submission.State.QUEUED)
+    waiting = queued.count()
+    if not waiting:
+        return
+    length = scoring_queue_length() if queue_length is ASK_BROKER else queue_length
+    report.queue_length = length
+    if length is None:  # the broker is unreachable: nothing could be sent anyway
+        return
+    if length == 0:
+        older_than = settings.SCORING_QUEUED_GRACE_SECONDS
+    elif length < waiting:
+        older_than = settings.SCORING_QUEUED_TIMEOUT_SECONDS
+    else:
+        return
+    cutoff = now - dt.timedelta(seconds=older_than)
+    lost = queued.filter(Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True))
+    for submission in lost.select_related("phase").order_by("queued_at"):
+        if submission_requeue(
+            submission=submission,
+            from_states=(Submission.State.QUEUED,),
+            expect={"queued_at": submission.queued_at},
+        ):
+            report.resent.append(str(submission.pk))
+
+
+def submission_give_up(
+    *, submission: Submission, why: str, expect: dict, now: dt.datetime | None = None
+) -> bool:
+    """Fail a submission that ran out of attempts: a platform problem, refunded, team told."""
+    message = platform_message(GAVE_UP_ERROR.format(attempts=submission.attempts, why=why))
+    failed = Submission.objects.filter(
+        pk=submission.pk, state=Submission.State.RUNNING, **expect
+    ).update(
+        state=Submission.State.FAILED,
+        failure=Submission.Failure.PLATFORM,
+        error_message=message,
+        counts_for_quota=False,
+        finished_at=now or timezone.now(),
+    )
+    if not failed:
+        return False
+    logger.error("sweeper: submission %s failed after %s attempts", submission.pk, why)
+    transaction.on_commit(lambda: _tell_team(submission, message))
+    return True
+
+
+def _tell_team(submission: Submission, message: str) -> None:
+    """A notification on the site and an e-mail to every member of the team."""
+    members = [
+        m.user for m in Membership.objects.filter(team_id=submission.team_id).select_related("user")
+    ]
+    path = reverse("competitions:submission", args=[submission.pk])
+    text = f"Your submission “{submission.original_name}” could not be scored. {message}"
+    notification_send(users=members, message=text, link=path)
+    subject = "DataJam: your submission could not be scored"
+    body = f"{text}\n\n{settings.SITE_URL.rstrip('/')}{path}\n"
+    mails = [(subject, body, None, [user.email]) for user in members if user.email]
+    try:
+        send_mass_mail(mails, fail_silently=False)
+    except Exception:  # the site notification is there; a mail server outage must not stop us
+        logger.warning("sweeper: could not e-mail team of %s", submission.pk, exc_info=True)

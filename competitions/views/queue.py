@@ -1,0 +1,70 @@
+"""The scoring queue's health for an event's organisers, with rescore buttons."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..models import Phase, Submission
+from ..selectors.queue import (
+    event_active_submissions,
+    event_recent_failures,
+    queue_health,
+    workers_seen,
+)
+from ..services import ServiceError
+from ..services.organiser import phase_rescore, submission_moderate
+from .helpers import get_event
+
+
+@login_required
+def queue_health_page(request, event_slug):
+    event = get_event(request, event_slug, action="event.manage")
+    return render(
+        request,
+        "competitions/queue/health.html",
+        {
+            "event": event,
+            "health": queue_health(event=event),
+            "active": event_active_submissions(event=event),
+            "failures": event_recent_failures(event=event),
+            "workers": workers_seen(),
+            "stale_seconds": int(settings.SCORING_HEARTBEAT_STALE_SECONDS),
+            "max_attempts": settings.SCORING_MAX_ATTEMPTS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def rescore_submission(request, event_slug, submission_id):
+    event = get_event(request, event_slug, action="event.manage")
+    submission = get_object_or_404(
+        Submission.objects.select_related("phase__challenge__event"),
+        pk=submission_id,
+        phase__challenge__event=event,
+    )
+    try:
+        submission_moderate(
+            submission=submission,
+            action="rescore",
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The submission is queued for scoring again."))
+    return redirect("competitions:manage_queue", event.slug)
+
+
+@login_required
+@require_POST
+def rescore_phase(request, event_slug, phase_id):
+    event = get_event(request, event_slug, action="event.manage")
+    phase = get_object_or_404(Phase, pk=phase_id, challenge__event=event)
+    count = phase_rescore(phase=phase, actor=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, _("%(n)d submissions queued for rescoring.") % {"n": count})
+    return redirect("competitions:manage_queue", event.slug)

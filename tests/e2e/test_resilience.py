@@ -1,0 +1,157 @@
+"""Nothing is lost or stranded: killed workers, a flushed Redis, a burst, runs that hit limits.
+
+Real ``celery worker`` processes on the real Redis and PostgreSQL. The sweeper runs in the test
+process (it is what beat would run every 30 s). Scoring is made slow on purpose with the
+test-only hook DATAJAM_TEST_SCORING_DELAY (see scoring/tasks.py).
+"""
+
+import pytest
+from django.conf import settings as django_settings
+
+from competitions.models import Submission
+from competitions.selectors.quotas import team_quota
+from competitions.services.sweeper import scoring_queue_length, submissions_sweep
+from scoring.tasks import score_submission
+from tests import factories
+from tests.e2e.conftest import (
+    all_finished,
+    lose_broker_messages,
+    make_submissions,
+    states,
+    submitting_team,
+    wait_for,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def test_worker_killed_mid_run_submission_scored_once_by_another(start_worker, settings):
+    settings.SCORING_HEARTBEAT_STALE_SECONDS = 2
+    phase = factories.PhaseFactory()
+    user = submitting_team(phase)
+    doomed = start_worker(extra_env={"DATAJAM_TEST_SCORING_DELAY": "120"})
+    [submission] = make_submissions(user, phase, 1, factories.PARTIAL_CSV)
+    lost_task_id = submission.task_id
+
+    def running_and_beating():
+        submission.refresh_from_db()
+        return submission.state == "running" and submission.heartbeat_at > submission.started_at
+
+    wait_for(running_and_beating, timeout=60, message="the first worker to start scoring")
+    assert submissions_sweep().requeued == []  # alive: left alone
+    doomed.kill()  # SIGKILL, mid-run: no goodbye, no acknowledgement
+
+    rescuer = start_worker()
+    wait_for(lambda: submissions_sweep().requeued, timeout=30, message="the sweeper to notice")
+
+    def finished():
+        submission.refresh_from_db()
+        return submission.is_finished
+
+    wait_for(finished, timeout=60, message="the second worker to score it")
+    assert submission.state == "scored", rescuer.output()[-3000:]
+    assert submission.public_score == pytest.approx(1.0)
+    assert submission.all_scores["pairwise_recall"] == pytest.approx(0.25)
+    assert submission.attempts == 2
+    assert submission.worker.startswith(rescuer.node_prefix)
+    assert doomed.result_writes(submission.pk) == []
+    assert len(rescuer.result_writes(submission.pk)) == 1
+
+    # The killed worker's message is still unacknowledged in Redis; when it comes back it
+    # finds the submission scored and does nothing.
+    finished_at = submission.finished_at
+    score_submission.apply_async(args=[str(submission.pk)], task_id=lost_task_id)
+    wait_for(
+        lambda: f"skipped submission {submission.pk}" in rescuer.output(),
+        timeout=30,
+        message="the redelivered message to be skipped",
+    )
+    submission.refresh_from_db()
+    assert (submission.attempts, submission.finished_at) == (2, finished_at)
+    assert len(rescuer.result_writes(submission.pk)) == 1
+
+
+def test_redis_flushed_while_queued_every_submission_still_scored(real_broker, start_worker):
+    phase = factories.PhaseFactory()
+    user = submitting_team(phase)
+    submissions = make_submissions(user, phase, 5, factories.PERFECT_CSV)
+    assert scoring_queue_length() == 5
+    lose_broker_messages()  # as if Redis restarted empty
+    assert scoring_queue_length() == 0
+
+    worker = start_worker().wait_ready()
+    submissions_sweep(queue_length=0)  # nothing waited the grace period yet: nothing sent
+    assert states(submissions) == {"queued": 5}  # the messages really are gone
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(django_settings, "SCORING_QUEUED_GRACE_SECONDS", 0)
+        report = submissions_sweep()
+    assert sorted(report.resent) == sorted(str(s.pk) for s in submissions)
+    wait_for(lambda: all_finished(submissions), timeout=60, message="all five to be scored")
+    assert states(submissions) == {"scored": 5}
+    assert set(Submission.objects.values_list("attempts", flat=True)) == {1}
+    assert len(worker.result_writes()) == 5
+
+
+def test_burst_of_200_over_two_workers_scored_exactly_once(start_worker):
+    phase = factories.PhaseFactory()
+    user = submitting_team(phase)
+    workers = [start_worker(), start_worker()]
+    for worker in workers:
+        worker.wait_ready()
+    submissions = make_submissions(user, phase, 200, factories.PERFECT_CSV)
+
+    reports = []
+
+    def done():
+        reports.append(submissions_sweep())  # sweeping all along must change nothing
+        return all_finished(submissions)
+
+    wait_for(done, timeout=120, interval=0.5, message="200 submissions to be scored")
+    assert states(submissions) == {"scored": 200}
+    assert set(Submission.objects.values_list("attempts", flat=True)) == {1}
+    assert [r for r in reports if r.resent or r.requeued or r.failed] == []
+    writes = [line for worker in workers for line in worker.result_writes()]
+    written_ids = [line.split("submission ")[1].split()[0] for line in writes]
+    assert len(written_ids) == 200 and len(set(written_ids)) == 200
+    by_worker = {w.node_prefix: 0 for w in workers}
+    for worker_name in Submission.objects.values_list("worker", flat=True):
+        by_worker[worker_name.split("@")[0] + "@"] += 1
+    assert all(count > 0 for count in by_worker.values()), by_worker  # both took a share
+
+
+def test_time_limit_and_memory_exhaustion_fail_refunded_worker_carries_on(start_worker):
+    phase = factories.PhaseFactory(time_limit_seconds=2)
+    user = submitting_team(phase, daily_limit=10)
+    team = user.memberships.get().team
+    worker = start_worker(
+        extra_env={
+            "DATAJAM_TEST_SCORING_DELAY": "30",
+            "DATAJAM_TEST_SCORING_DELAY_MATCH": "slow",
+            "SCORING_MEMORY_LIMIT_MB": "64",
+        }
+    )
+    huge = "ad_id,cluster_id\n" + "".join(f"x{i},k{i % 1000}\n" for i in range(1_000_000))
+    [first] = make_submissions(user, phase, 1, factories.PERFECT_CSV, "first.csv")
+    [slow] = make_submissions(user, phase, 1, factories.PERFECT_CSV, "slow.csv")
+    [greedy] = make_submissions(user, phase, 1, huge, "greedy.csv")
+    [after] = make_submissions(user, phase, 1, factories.PARTIAL_CSV, "after.csv")
+    runs = [first, slow, greedy, after]
+    wait_for(lambda: all_finished(runs), timeout=90, message="the four runs to finish")
+    for run in runs:
+        run.refresh_from_db()
+    assert worker.process.poll() is None  # still serving
+
+    assert first.state == after.state == "scored", worker.output()[-3000:]
+    assert after.public_score == pytest.approx(1.0)
+    assert (slow.state, slow.failure) == ("failed", "platform")
+    assert "time limit of 2 s" in slow.error_message
+    assert (greedy.state, greedy.failure) == ("failed", "platform"), greedy.error_message
+    assert "memory limit of 64 MB" in greedy.error_message
+    for failed in (slow, greedy):
+        assert failed.error_message.startswith("Platform problem")
+        assert "not a problem with your file" in failed.error_message
+        assert failed.counts_for_quota is False
+    assert team_quota(team=team, phase=phase).used_today == 2  # the two scored ones only
+    # One worker process served all four, one after the other: the limits cost it nothing.
+    assert {run.worker for run in runs} == {first.worker}

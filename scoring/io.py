@@ -64,8 +64,10 @@ def _header_hint(fields: list[str], expected: tuple[str, ...], line: str) -> str
     if cleaned == list(expected):
         return " Column names are case-sensitive and must not contain spaces."
     if len(fields) > len(expected) and fields[: len(expected)] == list(expected):
-        extra = ",".join(fields[len(expected) :])
-        return f" Remove the extra column(s) {show(extra)}."
+        extra = fields[len(expected) :]
+        if not any(extra):
+            return " Remove the trailing comma(s) from the header line."
+        return f" Remove the extra column(s) {show(','.join(extra))}."
     if len(fields) == 1:
         for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
             if sep in line:
@@ -96,7 +98,8 @@ def check_header(
         raise error(
             f"The file is empty: expected a CSV file whose first line is the header {expected}."
         )
-    end = head.find(b"\n")
+    ends = [i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0]
+    end = min(ends, default=-1)
     if end < 0 and not complete:
         raise error(f"The first line is too long: expected the header {expected}.")
     first = head if end < 0 else head[:end]
@@ -107,7 +110,10 @@ def check_header(
             f"The file is not UTF-8 text (byte 0x{first[exc.start]:02x} on line 1). "
             f"Save it as UTF-8 CSV with the header {expected}."
         ) from None
-    fields = next(csv.reader([line]), [])
+    try:
+        fields = next(csv.reader([line]), [])
+    except csv.Error:
+        fields = [line]
     if tuple(fields) != columns:
         hint = _header_hint(fields, columns, line)
         raise error(f"Wrong header: expected header {expected}, got {show(line)}.{hint}")
@@ -123,24 +129,35 @@ def open_text(path: Path) -> Iterator[io.TextIOBase]:
         yield text
 
 
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(first line, fields) of each non-blank data row, read again slowly with the csv module.
+
+    Only used to describe an error: it stops quietly where the csv module gives up.
+    """
+    with open_text(path) as text:
+        reader = csv.reader(text)
+        try:
+            next(reader, None)
+            while True:
+                start = reader.line_num + 1
+                record = next(reader, None)
+                if record is None:
+                    return
+                if record:
+                    yield start, record
+        except csv.Error:
+            return
+
+
 def data_lines(path: Path, rows: set[int]) -> dict[int, int]:
     """Map data-row indices (0-based, as parsed: header and blank lines skipped) to line numbers."""
     found: dict[int, int] = {}
-    if not rows:
-        return found
-    last = max(rows)
-    with open_text(path) as text:
-        reader = csv.reader(text)
-        next(reader, None)
-        index = 0
-        for record in reader:
-            if not record:
-                continue
-            if index in rows:
-                found[index] = reader.line_num
-                if index == last:
-                    break
-            index += 1
+    last = max(rows, default=-1)
+    for index, (line, _) in enumerate(_records(path)):
+        if index > last:
+            break
+        if index in rows:
+            found[index] = line
     return found
 
 
@@ -148,14 +165,11 @@ def _ragged_lines(path: Path, width: int) -> tuple[int, list[str], int] | None:
     """The first line whose number of fields is not ``width``, its fields, and how many such."""
     first = None
     count = 0
-    with open_text(path) as text:
-        reader = csv.reader(text)
-        next(reader, None)
-        for record in reader:
-            if record and len(record) != width:
-                count += 1
-                if first is None:
-                    first = reader.line_num, record
+    for line, record in _records(path):
+        if len(record) != width:
+            count += 1
+            if first is None:
+                first = line, record
     return (*first, count) if first else None
 
 
@@ -184,6 +198,8 @@ def _diagnose(
         return None
     line, record, n_ragged = located
     more = f" ({n_ragged:,} such rows)" if n_ragged > 1 else ""
+    if any("\n" in field or "\r" in field for field in record):
+        more += "; a quote opened on that line seems never to be closed"
     return error(
         f"Line {line} has {count(len(record), 'column')}, expected {len(columns)} "
         f"({','.join(columns)}): {show(','.join(record))}{more}."
@@ -197,9 +213,7 @@ def read_csv(
     check_header(path, columns, error)
     expected = ",".join(columns)
     source = (
-        pa.input_stream(str(path), compression="gzip")
-        if _is_gzip(path)
-        else pa.memory_map(str(path))
+        pa.input_stream(str(path), compression="gzip") if _is_gzip(path) else pa.OSFile(str(path))
     )
     try:
         with source:

@@ -239,3 +239,26 @@ def test_truth_duplicates_are_found_when_the_submission_repeats_the_truth_order(
     sub = write_csv(tmp_path / "s.csv", HEADER, [("a", 1), ("b", 1), ("a", 1)])
     with pytest.raises(InvalidTruth, match="unique"):
         scoring.evaluate("ad-linkage", truth, sub)
+
+
+def test_header_with_a_trailing_comma(truth, tmp_path):
+    message = refused(truth, raw(tmp_path, b"ad_id,cluster_id,\nad1,1,\n"))
+    assert "trailing comma" in message
+
+
+def test_old_mac_line_ends_are_read(truth, tmp_path):
+    path = raw(tmp_path, b"ad_id,cluster_id\rad1,x\rad2,x\r")
+    scoring.check_submission_header("ad-linkage", path)
+    result = scoring.evaluate("ad-linkage", truth, path)
+    assert result["n_submitted"] == 2
+
+
+def test_nul_bytes_do_not_crash(truth, tmp_path):
+    message = refused(truth, raw(tmp_path, b"ad_id,cluster_id\nad1,x\nad\x002,x,y\n"))
+    assert "3 columns" in message or "could not be read" in message
+
+
+def test_multi_member_gzip_is_read_to_the_end(truth, tmp_path):
+    data = gzip.compress(b"ad_id,cluster_id\nad1,x\n") + gzip.compress(b"ad2,x\nad3,y\n")
+    result = scoring.evaluate("ad-linkage", truth, raw(tmp_path, data))
+    assert result["n_submitted"] == 3

@@ -7,11 +7,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .columns import encode, refuse_empty
 from .errors import InvalidTruth, show
 from .io import read_csv
 from .linkage import Contingency, clustering_metrics, split_contingencies
 from .specs import TASKS
-from .truth import Truth, encode, match_ids, read_truth, refuse_duplicates, refuse_empty
+from .truth import Truth, match_ids, read_truth, refuse_duplicates
 
 SPEC = TASKS["ad-linkage"]
 SPLITS = ("all", "public", "private")

@@ -1,5 +1,6 @@
 """The scoring core's public entry points: one per use, dispatching on the task name."""
 
+import math
 from collections.abc import Collection
 from os import PathLike
 
@@ -10,6 +11,7 @@ from .specs import get_spec
 from .tabular import evaluate_tabular, validate_tabular_truth
 
 Path = str | PathLike
+SPLITS = ("all", "public", "private")
 
 
 def evaluate(
@@ -27,10 +29,22 @@ def evaluate(
     """
     spec = get_spec(task)
     if spec.name == "ad-linkage":
-        return evaluate_ad_linkage(truth_path, submission_path, skip=skip)
-    if spec.name == "pair-ranking":
-        return evaluate_pair_ranking(truth_path, submission_path)
-    return evaluate_tabular(spec, truth_path, submission_path)
+        result = evaluate_ad_linkage(truth_path, submission_path, skip=skip)
+    elif spec.name == "pair-ranking":
+        result = evaluate_pair_ranking(truth_path, submission_path)
+    else:
+        result = evaluate_tabular(spec, truth_path, submission_path)
+    for split in SPLITS:
+        result[split] = {name: _json_number(value) for name, value in result[split].items()}
+    return result
+
+
+def _json_number(value):
+    """Counts stay ints; a float that is not finite (e.g. an RMSE that overflowed) becomes None."""
+    if value is None or isinstance(value, int):
+        return value
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
 def validate_truth(task: str, truth_path: Path) -> dict:

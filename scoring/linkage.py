@@ -16,21 +16,6 @@ import numpy as np
 
 from .ami import expected_mutual_information
 
-SIMILARITY_METRICS = (
-    "pairwise_precision",
-    "pairwise_recall",
-    "pairwise_f1",
-    "bcubed_precision",
-    "bcubed_recall",
-    "bcubed_f1",
-    "ari",
-    "nmi",
-    "v_measure",
-    "fowlkes_mallows",
-    "ami",
-    "exact_cluster_f1",
-)
-
 
 @dataclass(frozen=True)
 class Contingency:

@@ -45,10 +45,9 @@ def _binary(y_true: np.ndarray, probability: np.ndarray) -> dict:
 
 def _regression(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
     sk = _sklearn()
-    return {
-        "rmse": math.sqrt(float(sk.mean_squared_error(y_true, y_pred))),
-        "mae": float(sk.mean_absolute_error(y_true, y_pred)),
-    }
+    with np.errstate(over="ignore"):  # an overflowing error is reported as None by the caller
+        mse = float(sk.mean_squared_error(y_true, y_pred))
+        return {"rmse": math.sqrt(mse), "mae": float(sk.mean_absolute_error(y_true, y_pred))}
 
 
 def _truth_target(spec: TaskSpec, truth: Truth) -> np.ndarray:

@@ -220,3 +220,14 @@ def test_regression_sorted_ids_are_matched_not_positional(tmp_path):
     result = scoring.evaluate("regression", truth, sub)
     assert result["all"] == {"rmse": 0.0, "mae": 0.0}
     assert np.isfinite(result["public"]["rmse"])
+
+
+def test_overflowing_errors_are_reported_as_none_not_infinity(tmp_path):
+    truth = write_csv(
+        tmp_path / "t.csv", "id,value,usage", [("a", "1e200", "Public"), ("b", "0", "Private")]
+    )
+    sub = write_csv(tmp_path / "s.csv", "id,value", [("a", "-1e200"), ("b", "0")])
+    result = scoring.evaluate("regression", truth, sub)
+    assert result["public"]["rmse"] is None
+    assert result["public"]["mae"] == 2e200
+    assert result["private"] == {"rmse": 0.0, "mae": 0.0}

@@ -15,7 +15,6 @@ from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from starter.baseline import predict
 
 from competitions.models import Event, EventRole
 from competitions.services.challenge_templates import challenge_create_from_template
@@ -23,6 +22,7 @@ from competitions.services.submissions import submission_create
 from competitions.services.teams import rules_accept, team_create, team_join
 from competitions.storage import local_path
 from datajam.celery import app as celery_app
+from starter.baseline import predict
 from starter.phones import normalise_phone
 
 EVENT_SLUG = "datajam-against-exploitation"

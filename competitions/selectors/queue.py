@@ -121,7 +121,7 @@ def event_recent_failures(*, event: Event, limit: int = 20) -> list[Submission]:
     )
 
 
-def workers_seen(*, now: dt.datetime | None = None, timeout: float = 1.0) -> list[WorkerSeen]:
+def workers_seen(*, now: dt.datetime | None = None, timeout: float = 0.5) -> list[WorkerSeen]:
     """Workers that answer now, and workers that sent a scoring heartbeat in the last hour.
 
     The ping waits ``timeout`` seconds at most; a broker that cannot broadcast (the laptop's

@@ -5,18 +5,14 @@ of this run), so a redelivered task or a second worker can never write a second 
 sweeper (``sweeper.py``) can never take a submission away from a worker that is still alive.
 """
 
-import contextlib
 import logging
-import os
-import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,11 +21,7 @@ import scoring
 
 from ..models import Phase, Submission
 from ..storage import local_path
-
-try:
-    import resource
-except ImportError:  # not on Windows: runs are then not capped in memory
-    resource = None
+from .scoring_guards import Heartbeat, memory_ceiling, out_of_memory, warm_up_once
 
 logger = logging.getLogger(__name__)
 
@@ -92,119 +84,6 @@ def submission_heartbeat(*, submission_id, run_token: str) -> bool:
         Submission.objects.filter(
             pk=submission_id, state=Submission.State.RUNNING, run_token=run_token
         ).update(heartbeat_at=timezone.now())
-    )
-
-
-class Heartbeat:
-    """A thread that calls ``submission_heartbeat`` every ``interval`` seconds during a run.
-
-    It uses its own database connection (Django's are per thread) and closes it when the run
-    ends, so a run that outlives its worker is noticed by the sweeper within seconds.
-    """
-
-    def __init__(self, submission: Submission, interval: float):
-        self.submission_id = submission.pk
-        self.run_token = submission.run_token
-        self.interval = interval
-        self.beats = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, name=f"heartbeat-{submission.pk}", daemon=True
-        )
-
-    def __enter__(self) -> "Heartbeat":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._stop.set()
-        self._thread.join(timeout=self.interval + 10)
-
-    def _run(self) -> None:
-        try:
-            while not self._stop.wait(self.interval):
-                try:
-                    alive = submission_heartbeat(
-                        submission_id=self.submission_id, run_token=self.run_token
-                    )
-                except Exception:  # a database hiccup: the next beat tries again
-                    logger.warning("heartbeat of %s failed", self.submission_id, exc_info=True)
-                    continue
-                if not alive:
-                    return
-                self.beats += 1
-        finally:
-            connections.close_all()
-
-
-def _address_space_bytes() -> int | None:
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
-
-
-@contextlib.contextmanager
-def memory_ceiling(limit_mb: int) -> Iterator[None]:
-    """Let this process grow by at most ``limit_mb`` MB of address space while in the block.
-
-    Past it, allocations fail with MemoryError instead of the host swapping or the kernel's
-    OOM killer taking down the worker. Only for a process of its own (a prefork child): the
-    limit applies to every thread of the process.
-    """
-    current = _address_space_bytes() if limit_mb and resource is not None else None
-    if current is None:
-        yield
-        return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    ceiling = current + limit_mb * 1024 * 1024
-    if hard != resource.RLIM_INFINITY:
-        ceiling = min(ceiling, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
-_WARM_TRUTH = "ad_id,cluster_id,usage\na1,c1,Public\na2,c1,Private\na3,c2,Public\na4,c3,Private\n"
-_WARM_SUBMISSION = "ad_id,cluster_id\na1,x\na2,x\na3,y\na4,\n"
-_warmed_up = False
-
-
-def _warm_up_once() -> None:
-    """Score a tiny example once per process, before its first capped run.
-
-    Threads, their malloc arenas (64 MB of address space each) and lazy imports are then in
-    place, so the ceiling measures what a submission needs, not the process's first-run set-up.
-    """
-    global _warmed_up
-    if _warmed_up:
-        return
-    _warmed_up = True
-    with tempfile.TemporaryDirectory(prefix="datajam-warm-") as folder:
-        truth, predicted = os.path.join(folder, "t.csv"), os.path.join(folder, "s.csv")
-        with open(truth, "w") as out:
-            out.write(_WARM_TRUTH)
-        with open(predicted, "w") as out:
-            out.write(_WARM_SUBMISSION)
-        try:
-            scoring.evaluate("ad-linkage", truth, predicted)
-        except Exception:
-            logger.warning("scoring warm-up failed", exc_info=True)
-
-
-def _out_of_memory(error: BaseException, memory_limit_mb: int) -> bool:
-    """A MemoryError, or under the ceiling a thread that could not get its stack."""
-    if isinstance(error, MemoryError):
-        return True
-    text = str(error)
-    return bool(memory_limit_mb) and (
-        "can't start new thread" in text or "Resource temporarily unavailable" in text
     )
 
 
@@ -282,12 +161,18 @@ def submission_score(
     phase = submission.phase
     started = time.monotonic()
     try:
-        with Heartbeat(submission, settings.SCORING_HEARTBEAT_SECONDS):
+        with Heartbeat(
+            lambda: submission_heartbeat(
+                submission_id=submission.pk, run_token=submission.run_token
+            ),
+            settings.SCORING_HEARTBEAT_SECONDS,
+            name=f"heartbeat-{submission.pk}",
+        ):
             if before_scoring is not None:
                 before_scoring(submission)
             with local_path(phase.truth_file) as truth, local_path(submission.file) as predicted:
                 if memory_limit_mb:
-                    _warm_up_once()
+                    warm_up_once()
                 with memory_ceiling(memory_limit_mb):
                     result = scoring.evaluate(phase.challenge.task, truth, predicted)
     except scoring.InvalidSubmission as error:
@@ -308,7 +193,7 @@ def submission_score(
         )
         return "error"
     except Exception as error:  # out of memory, a bug or a broken truth: the platform's fault
-        if _out_of_memory(error, memory_limit_mb):
+        if out_of_memory(error, memory_limit_mb):
             logger.warning("submission %s ran out of memory: %r", submission_id, error)
             submission_record_failure(
                 submission=submission,

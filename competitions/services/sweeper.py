@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from celery import current_app
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -53,15 +53,18 @@ class SweepReport:
     resent: list[str] = field(default_factory=list)
     requeued: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
-    queue_length: int | None = None
+    queue_length: int | None = None  # asked only when submissions are queued
+    queue_asked: bool = False
 
     def __str__(self) -> str:
-        queue = "unknown" if self.queue_length is None else self.queue_length
-        return (
+        text = (
             f"{len(self.resent)} queued sent again, {len(self.requeued)} running requeued, "
-            f"{len(self.failed)} failed after {settings.SCORING_MAX_ATTEMPTS} attempts "
-            f"(messages in the scoring queue: {queue})"
+            f"{len(self.failed)} failed after {settings.SCORING_MAX_ATTEMPTS} attempts"
         )
+        if self.queue_asked:
+            queue = "broker unreachable" if self.queue_length is None else self.queue_length
+            text += f" (messages in the scoring queue: {queue})"
+        return text
 
 
 def scoring_queue_length() -> int | None:
@@ -132,7 +135,7 @@ def _sweep_queued(now: dt.datetime, report: SweepReport, queue_length) -> None:
     if not waiting:
         return
     length = scoring_queue_length() if queue_length is ASK_BROKER else queue_length
-    report.queue_length = length
+    report.queue_length, report.queue_asked = length, True
     if length is None:  # the broker is unreachable: nothing could be sent anyway
         return
     if length == 0:
@@ -183,8 +186,10 @@ def _tell_team(submission: Submission, message: str) -> None:
     notification_send(users=members, message=text, link=path)
     subject = "DataJam: your submission could not be scored"
     body = f"{text}\n\n{settings.SITE_URL.rstrip('/')}{path}\n"
-    mails = [(subject, body, None, [user.email]) for user in members if user.email]
-    try:
-        send_mass_mail(mails, fail_silently=False)
-    except Exception:  # the site notification is there; a mail server outage must not stop us
-        logger.warning("sweeper: could not e-mail team of %s", submission.pk, exc_info=True)
+    for user in members:
+        if not user.email:
+            continue
+        try:
+            send_mail(subject, body, None, [user.email])
+        except Exception:  # the site notification is there; a mail outage must not stop us
+            logger.warning("sweeper: could not e-mail %s", user.email, exc_info=True)

@@ -12,10 +12,8 @@ from kombu.exceptions import OperationalError
 
 from competitions.models import Notification, Submission
 from competitions.services import scoring as scoring_services
-from competitions.services import sweeper
+from competitions.services import scoring_guards, sweeper
 from competitions.services.scoring import (
-    Heartbeat,
-    memory_ceiling,
     submission_fail_time_limit,
     submission_heartbeat,
     submission_record_scores,
@@ -23,6 +21,7 @@ from competitions.services.scoring import (
     submission_score,
     submission_start,
 )
+from competitions.services.scoring_guards import Heartbeat, memory_ceiling
 from competitions.services.submissions import submission_create
 from competitions.services.sweeper import submissions_sweep
 from scoring import tasks
@@ -200,7 +199,7 @@ def test_unreachable_broker_leaves_queued_submissions_alone(team_member, phase, 
     age_queue(submission, 3600)
     report = submissions_sweep(queue_length=None)
     assert report.resent == []
-    assert "unknown" in str(report)
+    assert "broker unreachable" in str(report)
 
 
 def test_two_sweepers_send_a_lost_message_once(team_member, phase, sweeper_settings):
@@ -355,7 +354,11 @@ def test_time_limits_sent_with_the_message(
 def test_heartbeat_thread_beats_until_the_run_is_taken(team_member, phase, monkeypatch):
     monkeypatch.setattr(tasks, "send_score_task", lambda **kwargs: True)  # no eager scoring
     submission = start_run(submit(team_member, phase), silent_for=100)
-    with Heartbeat(submission, interval=0.05) as heartbeat:
+
+    def beat():
+        return submission_heartbeat(submission_id=submission.pk, run_token=submission.run_token)
+
+    with Heartbeat(beat, interval=0.05) as heartbeat:
         deadline = time.monotonic() + 5
         while heartbeat.beats < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -370,7 +373,7 @@ def test_heartbeat_thread_beats_until_the_run_is_taken(team_member, phase, monke
 
 
 def test_memory_ceiling_turns_exhaustion_into_memory_error():
-    if scoring_services.resource is None or scoring_services._address_space_bytes() is None:
+    if scoring_guards.resource is None or scoring_guards._address_space_bytes() is None:
         pytest.skip("needs Linux (RLIMIT_AS and /proc)")
     with pytest.raises(MemoryError):
         with memory_ceiling(64):

@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/datajam \\
     REDIS_URL=redis://127.0.0.1:6379/14 python bench/pipeline.py
-    python bench/pipeline.py --uploads 20 --latency-ads 10000 --throughput-ads 100000 --batch 16
+    python bench/pipeline.py --uploads 20 --latency-ads 10000 --throughput-ads 100000 --batch 32
 
 Needs PostgreSQL and Redis (use a Redis database of its own: the bench empties its scoring
 queue). It creates a throw-away database (``bench_pipeline_<pid>``) and a temporary private
@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +81,8 @@ class Worker:
             f"{db['PORT'] or 5432}/{db['NAME']}"
         )
         env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
-        env["LOG_LEVEL"] = "WARNING"
+        env["LOG_LEVEL"] = os.environ.get("LOG_LEVEL", "WARNING")
+        env.setdefault("DATABASE_CONN_MAX_AGE", "60")  # as deployed (docker-compose.yml)
         self.name = f"bench-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
         self.log_path = log_dir / f"worker-{uuid.uuid4().hex[:6]}.log"
         self.log = open(self.log_path, "wb")
@@ -127,6 +129,13 @@ class Worker:
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=30)
         self.log.close()
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes on this machine have used (from /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_scored(ids, timeout: float, interval: float) -> float:
@@ -184,8 +193,15 @@ def bench_latency(phase, user, content: bytes, uploads: int) -> list[float]:
     return latencies
 
 
-def bench_throughput(phase, user, content: bytes, batch: int) -> float:
-    """Seconds from committing ``batch`` submissions to the last one scored."""
+@dataclass
+class Round:
+    seconds: float  # from committing the batch to the last submission scored
+    worker_cpu: float  # CPU seconds of the worker processes meanwhile
+    bench_cpu: float  # ... of this process (polling the database)
+    machine_busy: float  # ... of every process on the machine
+
+
+def bench_throughput(phase, user, content: bytes, batch: int, workers) -> Round:
     from django.db import transaction
 
     from competitions.services.submissions import submission_create
@@ -198,8 +214,16 @@ def bench_throughput(phase, user, content: bytes, batch: int) -> float:
             ).pk
             for _ in range(batch)
         ]
-    started = time.monotonic()
-    return wait_scored(ids, timeout=600, interval=0.02) - started
+        worker_cpu = sum(w.cpu_seconds() for w in workers)
+        bench_cpu, machine = time.process_time(), machine_busy_seconds()
+        started = time.monotonic()
+    seconds = wait_scored(ids, timeout=600, interval=0.02) - started
+    return Round(
+        seconds=seconds,
+        worker_cpu=sum(w.cpu_seconds() for w in workers) - worker_cpu,
+        bench_cpu=time.process_time() - bench_cpu,
+        machine_busy=machine_busy_seconds() - machine,
+    )
 
 
 def main() -> None:
@@ -207,8 +231,8 @@ def main() -> None:
     parser.add_argument("--uploads", type=int, default=20)
     parser.add_argument("--latency-ads", type=int, default=10_000)
     parser.add_argument("--throughput-ads", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--order", choices=["truth", "shuffled"], default="truth")
     args = parser.parse_args()
 
@@ -249,18 +273,19 @@ def main() -> None:
 
         phase, user, content = make_phase(args.throughput_ads, seed=2, shuffled=shuffled)
         workers.append(Worker(logs))
-        bench_throughput(phase, user, content, 4)  # warm both workers on this truth
-        one, two, cpu_one, cpu_two = [], [], [], []
+        bench_throughput(phase, user, content, 4, workers)  # warm both workers on this truth
+        rounds: dict[int, list[Round]] = {1: [], 2: []}
         for _round in range(args.rounds):
-            workers[1].consume(False)
-            cpu = sum(w.cpu_seconds() for w in workers)
-            one.append(bench_throughput(phase, user, content, args.batch))
-            cpu_one.append(sum(w.cpu_seconds() for w in workers) - cpu)
-            workers[1].consume(True)
-            cpu = sum(w.cpu_seconds() for w in workers)
-            two.append(bench_throughput(phase, user, content, args.batch))
-            cpu_two.append(sum(w.cpu_seconds() for w in workers) - cpu)
-        one_s, two_s = statistics.median(one), statistics.median(two)
+            for count in (1, 2):
+                workers[1].consume(count == 2)
+                rounds[count].append(bench_throughput(phase, user, content, args.batch, workers))
+        median = {
+            count: Round(
+                *(statistics.median(getattr(r, f) for r in runs) for f in Round.__annotations__)
+            )
+            for count, runs in rounds.items()
+        }
+        one_s, two_s = median[1].seconds, median[2].seconds
         print(
             f"throughput, {args.batch} submissions of {args.throughput_ads:,} ads "
             f"({args.order}), median of {args.rounds} rounds: "
@@ -268,19 +293,18 @@ def main() -> None:
             f"2 workers {args.batch / two_s:.2f}/s ({two_s:.2f} s); "
             f"ratio {one_s / two_s:.2f}x (goal: >= 1.8x on 2 cores)"
         )
-        print(
-            "  rounds, seconds: 1 worker "
-            + ", ".join(f"{t:.2f}" for t in one)
-            + "; 2 workers "
-            + ", ".join(f"{t:.2f}" for t in two)
-        )
-        per_one = statistics.median(cpu_one) / args.batch
-        per_two = statistics.median(cpu_two) / args.batch
-        print(
-            f"  worker CPU per submission: {per_one * 1000:.0f} ms with 1 worker, "
-            f"{per_two * 1000:.0f} ms with 2; load average now {os.getloadavg()[0]:.2f} "
-            f"(other work on the machine takes cores from the workers)"
-        )
+        for count, runs in rounds.items():
+            print(f"  {count} worker(s), seconds: " + ", ".join(f"{r.seconds:.2f}" for r in runs))
+        for count in (1, 2):
+            m = median[count]
+            print(
+                f"  {count} worker(s): worker CPU {m.worker_cpu / args.batch * 1000:.0f} ms per "
+                f"submission; cores busy: workers {m.worker_cpu / m.seconds:.2f}, this bench "
+                f"{m.bench_cpu / m.seconds:.2f}, the rest of the machine (PostgreSQL, Redis, "
+                f"other users) {(m.machine_busy - m.worker_cpu - m.bench_cpu) / m.seconds:.2f}, "
+                f"of {os.cpu_count()}"
+            )
+        print(f"  load average now {os.getloadavg()[0]:.2f}")
     finally:
         for worker in workers:
             worker.stop()

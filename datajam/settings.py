@@ -252,6 +252,9 @@ SCORING_QUEUED_GRACE_SECONDS = float(os.environ.get("SCORING_QUEUED_GRACE_SECOND
 SCORING_QUEUED_TIMEOUT_SECONDS = float(os.environ.get("SCORING_QUEUED_TIMEOUT_SECONDS", "300"))
 # How often beat runs the sweeper.
 SCORING_SWEEP_INTERVAL_SECONDS = float(os.environ.get("SCORING_SWEEP_INTERVAL_SECONDS", "30"))
+# Threads of the numeric libraries (OpenBLAS, Arrow) in each worker process: scale out with
+# processes (one per core), not threads. 0 leaves the libraries' own defaults.
+SCORING_THREADS_PER_PROCESS = int(os.environ.get("SCORING_THREADS_PER_PROCESS", "1"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -13,6 +13,7 @@ import time
 from billiard.process import current_process
 from celery import Task, shared_task
 from celery.exceptions import TimeLimitExceeded
+from celery.signals import worker_process_init
 from django.conf import settings
 from kombu.exceptions import OperationalError
 
@@ -40,6 +41,24 @@ def _test_delay(submission) -> None:
 def _in_pool_child() -> bool:
     """A prefork child has the process to itself; a solo worker or eager run does not."""
     return current_process().name != "MainProcess"
+
+
+@worker_process_init.connect
+def _one_core_per_process(**kwargs) -> None:
+    """Scale out by processes, not threads: cap each worker process's native thread pools.
+
+    A worker runs one process per core. Left alone, OpenBLAS and Arrow in each process start a
+    thread per core and spin while waiting: a run then burns about twice the CPU for no gain in
+    time, and processes on the same host slow each other down.
+    """
+    threads = settings.SCORING_THREADS_PER_PROCESS
+    if not threads:
+        return
+    import pyarrow
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=threads)
+    pyarrow.set_cpu_count(threads)
 
 
 class ScoringTask(Task):

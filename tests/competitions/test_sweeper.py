@@ -379,3 +379,18 @@ def test_memory_ceiling_turns_exhaustion_into_memory_error():
         with memory_ceiling(64):
             bytearray(512 * 1024 * 1024)
     assert len(bytearray(128 * 1024 * 1024)) > 0  # the ceiling is lifted afterwards
+
+
+def test_worker_process_numeric_libraries_use_one_thread(settings):
+    import pyarrow
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    settings.SCORING_THREADS_PER_PROCESS = 1
+    before = pyarrow.cpu_count()
+    with threadpool_limits(limits=None):  # puts the BLAS thread counts back afterwards
+        try:
+            tasks._one_core_per_process()
+            assert pyarrow.cpu_count() == 1
+            assert {pool["num_threads"] for pool in threadpool_info()} == {1}
+        finally:
+            pyarrow.set_cpu_count(before)

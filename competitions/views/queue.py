@@ -32,6 +32,7 @@ def queue_health_page(request, event_slug):
             "failures": event_recent_failures(event=event),
             "workers": workers_seen(),
             "stale_seconds": int(settings.SCORING_HEARTBEAT_STALE_SECONDS),
+            "sweep_seconds": int(settings.SCORING_SWEEP_INTERVAL_SECONDS),
             "max_attempts": settings.SCORING_MAX_ATTEMPTS,
         },
     )

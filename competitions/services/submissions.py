@@ -8,11 +8,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import scoring
 
+from ..formatting import local_datetime
 from ..models import Membership, Phase, Submission, Team, private_storage, submission_file_path
 from ..selectors.quotas import team_quota
 from . import ServiceError
@@ -66,18 +67,18 @@ def _check_phase_open(phase: Phase, now) -> None:
     if now < phase.starts_at:
         raise SubmissionRefused(
             _("This phase opens at %(t)s; submissions are not accepted before then.")
-            % {"t": formats.date_format(timezone.localtime(phase.starts_at), "DATETIME_FORMAT")}
+            % {"t": local_datetime(phase.starts_at)}
         )
     if now >= phase.ends_at:
         raise SubmissionRefused(
             _("This phase closed at %(t)s; submissions are no longer accepted.")
-            % {"t": formats.date_format(timezone.localtime(phase.ends_at), "DATETIME_FORMAT")}
+            % {"t": local_datetime(phase.ends_at)}
         )
 
 
 def _check_quota(*, team: Team, phase: Phase, now) -> None:
     quota = team_quota(team=team, phase=phase, now=now)
-    reset = formats.date_format(timezone.localtime(quota.next_reset), "DATETIME_FORMAT")
+    reset = local_datetime(quota.next_reset)
     if quota.total_left == 0:
         raise SubmissionRefused(
             _("Your team has used all %(n)d submissions allowed in this phase.")

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..models import Submission
@@ -21,10 +22,10 @@ def submit(request, event_slug, challenge_slug):
     uploaded = request.FILES.get("file")
     back = redirect("competitions:challenge", challenge.event.slug, challenge.slug)
     if phase is None:
-        messages.error(request, "This challenge has no phase to submit to.")
+        messages.error(request, _("This challenge has no phase to submit to."))
         return back
     if uploaded is None:
-        messages.error(request, "Choose a file to upload.")
+        messages.error(request, _("Choose a file to upload."))
         return back
     try:
         submission = submission_create(
@@ -96,6 +97,9 @@ def _detail_context(submission: Submission) -> dict:
         "event": challenge.event,
         "metrics": metrics,
         "primary_metric": challenge.primary_metric,
+        "primary_metric_label": spec.metric_labels.get(
+            challenge.primary_metric, challenge.primary_metric
+        ),
         "show_private": submission.phase.private_revealed_at is not None,
         "queue_ahead": queue_position(submission),
         "waiting_seconds": waiting,

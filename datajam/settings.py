@@ -195,6 +195,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # Broadcasts (``celery inspect``, the queue health page) go through this folder.
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # The file broker polls its folder; a short interval keeps upload-to-score near a second.
+        "polling_interval": 0.2,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {

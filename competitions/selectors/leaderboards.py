@@ -1,7 +1,7 @@
 """Leaderboards: each team's best score in a phase, ranked in one query and one pass."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..models import Phase, Submission
 
@@ -16,7 +16,6 @@ class LeaderboardRow:
     submission_id: str
     submitted_at: dt.datetime
     entries: int
-    scores: dict = field(default_factory=dict)
 
 
 def _visible_scored(phase: Phase):
@@ -67,25 +66,19 @@ def public_leaderboard(phase: Phase) -> list[LeaderboardRow]:
             "id",
             "public_score",
             "created_at",
-            "public_scores",
         )
         .order_by("created_at")
     )
-    for team_id, name, baseline, sub_id, score, created, scores in rows:
+    for team_id, name, baseline, sub_id, score, created in rows:
         row = best.get(team_id)
         if row is None:
             best[team_id] = LeaderboardRow(
-                0, team_id, name, baseline, score, str(sub_id), created, 1, scores
+                0, team_id, name, baseline, score, str(sub_id), created, 1
             )
             continue
         row.entries += 1
         if _better(score, row.score, higher):
-            row.score, row.submission_id, row.submitted_at, row.scores = (
-                score,
-                str(sub_id),
-                created,
-                scores,
-            )
+            row.score, row.submission_id, row.submitted_at = score, str(sub_id), created
     return _rank(list(best.values()), higher)
 
 
@@ -106,7 +99,6 @@ def private_leaderboard(phase: Phase) -> list[LeaderboardRow]:
             "private_score",
             "created_at",
             "is_final",
-            "private_scores",
         )
         .order_by("created_at")
     )
@@ -126,8 +118,6 @@ def private_leaderboard(phase: Phase) -> list[LeaderboardRow]:
             if pick is None or _better(s[5], pick[5], higher):
                 pick = s
         board.append(
-            LeaderboardRow(
-                0, team_id, pick[1], pick[2], pick[5], str(pick[3]), pick[6], len(subs), pick[8]
-            )
+            LeaderboardRow(0, team_id, pick[1], pick[2], pick[5], str(pick[3]), pick[6], len(subs))
         )
     return _rank(board, higher)

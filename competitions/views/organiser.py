@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import forms
@@ -17,6 +18,17 @@ from ..services import organiser as svc
 from ..services.challenge_templates import challenge_create_from_template
 from ..services.phases import phase_set_truth
 from .helpers import get_event
+
+TRUTH_SUMMARY_LABELS = {
+    "n_rows": gettext_lazy("rows"),
+    "n_public": gettext_lazy("public rows"),
+    "n_private": gettext_lazy("private rows"),
+    "n_clusters": gettext_lazy("operators (clusters)"),
+    "n_singletons": gettext_lazy("ads standing alone"),
+    "largest_cluster": gettext_lazy("largest cluster"),
+    "n_true_pairs": gettext_lazy("same-operator pairs"),
+    "n_classes": gettext_lazy("classes"),
+}
 
 
 def _challenge(request, event_slug, challenge_slug) -> tuple[Event, Challenge]:
@@ -242,9 +254,15 @@ def phase_truth(request, phase_id):
         else:
             messages.success(
                 request,
-                _("Ground truth accepted: %(summary)s.")
-                % {"summary": ", ".join(f"{k} {v}" for k, v in summary.items())},
+                _("Ground truth accepted: %(rows)s rows (%(public)s public, %(private)s private).")
+                % {
+                    "rows": summary.get("n_rows"),
+                    "public": summary.get("n_public"),
+                    "private": summary.get("n_private"),
+                },
             )
+            for warning in summary.get("warnings", []):
+                messages.warning(request, warning)
             return redirect("competitions:manage_phase_truth", phase.pk)
     phase.refresh_from_db()
     stale = phase.submissions.exclude(truth_version=phase.truth_version).count()
@@ -258,6 +276,12 @@ def phase_truth(request, phase_id):
             "form": form,
             "stale": stale,
             "columns": ",".join(challenge.task_spec.truth_columns),
+            "summary_rows": [
+                (TRUTH_SUMMARY_LABELS.get(key, key.replace("_", " ")), value)
+                for key, value in phase.truth_summary.items()
+                if key != "warnings"
+            ],
+            "truth_warnings": phase.truth_summary.get("warnings", []),
         },
     )
 

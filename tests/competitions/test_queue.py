@@ -53,7 +53,7 @@ def test_status_shows_queue_position_platform_wide_and_wait(client, phase, team_
     assert 'data-ahead="2"' in html
     assert "2 submissions are ahead of yours" in html
     assert "Waiting for 10 s" in html
-    assert 'data-state="queued"' in html and 'hx-trigger="every 1s"' in html
+    assert 'data-state="queued"' in html and 'hx-trigger="every 500ms"' in html
 
 
 def test_status_shows_attempts_and_says_whose_problem_a_failure_is(client, phase, team_member):

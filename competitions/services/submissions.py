@@ -27,7 +27,7 @@ class SubmissionRefused(ServiceError):
 
 def _check_upload(*, phase: Phase, uploaded: UploadedFile) -> None:
     """Size, name and header: refused before anything is stored or counted."""
-    expected = ",".join(phase.challenge.task_spec.submission_columns)
+    expected = phase.challenge.task_spec.header()
     name = (uploaded.name or "").lower()
     if not name.endswith(ALLOWED_SUFFIXES):
         raise SubmissionRefused(

@@ -31,13 +31,6 @@ def metric(value, digits: int = 4):
 
 
 @register.filter
-def get_item(mapping, key):
-    if not mapping:
-        return None
-    return mapping.get(key)
-
-
-@register.filter
 def when(value):
     """A time in the viewer's zone, with the zone's name."""
     return local_datetime(value)

@@ -3,7 +3,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from ..models import DataFile, Event, Phase
+from ..models import DataFile, Event
 from ..permissions import can, has_accepted_rules, is_judge, is_organiser, team_of
 from ..selectors.leaderboards import private_leaderboard, public_leaderboard
 from ..selectors.quotas import team_quota
@@ -97,7 +97,3 @@ def data_download(request, event_slug, challenge_slug, file_id):
     if not can(request.user, "datafile.download", data_file):
         raise Http404
     return FileResponse(data_file.file.open("rb"), as_attachment=True, filename=data_file.name)
-
-
-def phase_for(challenge, phase_id) -> Phase:
-    return get_object_or_404(Phase, pk=phase_id, challenge=challenge)

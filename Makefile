@@ -49,6 +49,7 @@ test: install lint
 bench: install
 	$(PY) bench/scoring.py
 	$(PY) bench/generate.py
+	$(PY) bench/leaderboard.py
 
 clean:
 	rm -rf var/ $(VENV)

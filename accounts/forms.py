@@ -1,10 +1,13 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import TIMEZONE_CHOICES, User
 
 
 class ProfileForm(forms.ModelForm):
-    timezone = forms.ChoiceField(choices=[("", "—")] + TIMEZONE_CHOICES, required=False)
+    timezone = forms.ChoiceField(
+        label=_("Timezone"), choices=[("", "—")] + TIMEZONE_CHOICES, required=False
+    )
 
     class Meta:
         model = User

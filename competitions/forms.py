@@ -7,6 +7,38 @@ from scoring import TASKS
 
 from .models import Challenge, DataFile, Event, EventRole, Phase, QuotaOverride
 
+# Labels of model fields (the models have no verbose_name), marked for translation.
+LABELS = {
+    "name": _("Name"),
+    "slug": _("Slug"),
+    "tagline": _("Tagline"),
+    "description": _("Description"),
+    "starts_at": _("Starts at"),
+    "ends_at": _("Ends at"),
+    "is_published": _("Is published"),
+    "title": _("Title"),
+    "summary": _("Summary"),
+    "task": _("Task"),
+    "primary_metric": _("Primary metric"),
+    "evaluation": _("Evaluation"),
+    "rules": _("Rules"),
+    "max_team_size": _("Max team size"),
+    "merger_deadline": _("Merger deadline"),
+    "final_selection_limit": _("Final selection limit"),
+    "order": _("Order"),
+    "daily_limit": _("Daily limit"),
+    "total_limit": _("Total limit"),
+    "failed_daily_limit": _("Failed daily limit"),
+    "time_limit_seconds": _("Time limit seconds"),
+    "file": _("File"),
+    "kind": _("Kind"),
+    "reason": _("Reason"),
+}
+
+
+def labels_for(fields):
+    return {f: LABELS[f] for f in fields}
+
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
@@ -19,6 +51,7 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = ["name", "slug", "tagline", "description", "starts_at", "ends_at", "is_published"]
+        labels = labels_for(fields)
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
 
     def clean(self):
@@ -35,6 +68,7 @@ class ChallengeForm(forms.ModelForm):
             "title", "slug", "summary", "task", "primary_metric", "description", "evaluation",
             "rules", "max_team_size", "merger_deadline", "final_selection_limit",
         ]  # fmt: skip
+        labels = labels_for(fields)
         widgets = {"merger_deadline": DateTimeInput()}
 
     def __init__(self, *args, event: Event, **kwargs):
@@ -49,6 +83,7 @@ class ChallengeForm(forms.ModelForm):
         self.fields["primary_metric"] = forms.ChoiceField(
             choices=[c for c in choices if not (c[0] in seen or seen.add(c[0]))],
             initial="pairwise_f1",
+            label=LABELS["primary_metric"],
             help_text=_("The leaderboard ranks by this metric; it must belong to the task."),
         )
 
@@ -84,6 +119,7 @@ class PhaseForm(forms.ModelForm):
             "name", "order", "starts_at", "ends_at", "daily_limit", "total_limit",
             "failed_daily_limit", "time_limit_seconds",
         ]  # fmt: skip
+        labels = labels_for(fields)
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
 
     def clean(self):
@@ -97,6 +133,7 @@ class DataFileForm(forms.ModelForm):
     class Meta:
         model = DataFile
         fields = ["file", "name", "kind", "description"]
+        labels = labels_for(fields)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,6 +152,7 @@ class QuotaOverrideForm(forms.ModelForm):
     class Meta:
         model = QuotaOverride
         fields = ["daily_limit", "total_limit", "reason"]
+        labels = labels_for(fields)
 
 
 class ModerationForm(forms.Form):
@@ -125,37 +163,43 @@ class ModerationForm(forms.Form):
         ("requalify", _("Lift disqualification")),
         ("rescore", _("Rescore")),
     ]
-    action = forms.ChoiceField(choices=ACTIONS)
-    reason = forms.CharField(max_length=300, required=True)
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    reason = forms.CharField(label=LABELS["reason"], max_length=300, required=True)
 
 
 class RoleForm(forms.Form):
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=EventRole.Role.choices)
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"), choices=EventRole.Role.choices)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=300, required=False)
+    reason = forms.CharField(label=LABELS["reason"], max_length=300, required=False)
 
 
 class LinkageTemplateForm(forms.Form):
-    title = forms.CharField(max_length=200, initial=_("Link the ads"))
-    slug = forms.SlugField(initial="ad-linkage")
+    title = forms.CharField(label=LABELS["title"], max_length=200, initial=_("Link the ads"))
+    slug = forms.SlugField(label=LABELS["slug"], initial="ad-linkage")
     n_ads = forms.IntegerField(
         label=_("Number of ads"), min_value=100, max_value=200_000, initial=10_000
     )
-    seed = forms.IntegerField(initial=0, help_text=_("The same seed gives the same corpus."))
+    seed = forms.IntegerField(
+        label=_("Seed"), initial=0, help_text=_("The same seed gives the same corpus.")
+    )
     public_share = forms.FloatField(
+        label=_("Public share"),
         min_value=0.05,
         max_value=0.95,
         initial=0.3,
         help_text=_("Share of ads on the public board."),
     )
     primary_metric = forms.ChoiceField(
+        label=LABELS["primary_metric"],
         choices=[
             (m, TASKS["ad-linkage"].metric_labels[m]) for m in TASKS["ad-linkage"].ranking_metrics
         ],
         initial="pairwise_f1",
     )
-    daily_limit = forms.IntegerField(min_value=1, max_value=100, initial=5)
+    daily_limit = forms.IntegerField(
+        label=LABELS["daily_limit"], min_value=1, max_value=100, initial=5
+    )
     days = forms.IntegerField(label=_("Length in days"), min_value=1, max_value=365, initial=30)

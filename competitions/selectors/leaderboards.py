@@ -1,7 +1,11 @@
-"""Leaderboards: each team's best score in a phase, ranked in one query and one pass."""
+"""Leaderboards: the database picks each team's rows with window functions, so a phase with
+tens of thousands of submissions sends one row (public) or at most N rows (private) per team."""
 
 import datetime as dt
 from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, Max, Q, Window
+from django.db.models.functions import Cast, RowNumber
 
 from ..models import Phase, Submission
 
@@ -18,6 +22,9 @@ class LeaderboardRow:
     entries: int
 
 
+ROW_FIELDS = ("team_id", "team__name", "team__is_baseline", "id", "created_at", "entries")
+
+
 def _visible_scored(phase: Phase):
     return Submission.objects.filter(
         phase=phase,
@@ -27,8 +34,23 @@ def _visible_scored(phase: Phase):
     )
 
 
+def _best_first(field: str, higher_is_better: bool) -> list:
+    """Best score first (missing scores last), then the earliest submission."""
+    score = F(field).desc(nulls_last=True) if higher_is_better else F(field).asc(nulls_last=True)
+    return [score, F("created_at").asc(), F("id").asc()]
+
+
+def _per_team(phase: Phase, order: list):
+    team = [F("team_id")]
+    return _visible_scored(phase).annotate(
+        position=Window(RowNumber(), partition_by=team, order_by=order),
+        entries=Window(Count("id"), partition_by=team),
+    )
+
+
 def _rank(rows: list[LeaderboardRow], higher_is_better: bool) -> list[LeaderboardRow]:
-    """Best score first; a tie goes to the team that reached it first (as on Kaggle)."""
+    """Best score first; a tie goes to the team that reached it first (as on Kaggle), and tied
+    teams share a rank."""
 
     def key(row: LeaderboardRow):
         missing = row.score is None
@@ -46,40 +68,19 @@ def _rank(rows: list[LeaderboardRow], higher_is_better: bool) -> list[Leaderboar
     return rows
 
 
-def _better(a: float | None, b: float | None, higher_is_better: bool) -> bool:
-    if a is None:
-        return False
-    if b is None:
-        return True
-    return a > b if higher_is_better else a < b
+def _row(values: tuple, score: float | None) -> LeaderboardRow:
+    team_id, name, baseline, sub_id, created, entries = values
+    return LeaderboardRow(0, team_id, name, baseline, score, str(sub_id), created, entries)
 
 
 def public_leaderboard(phase: Phase) -> list[LeaderboardRow]:
     higher = phase.challenge.higher_is_better
-    best: dict[int, LeaderboardRow] = {}
     rows = (
-        _visible_scored(phase)
-        .values_list(
-            "team_id",
-            "team__name",
-            "team__is_baseline",
-            "id",
-            "public_score",
-            "created_at",
-        )
-        .order_by("created_at")
+        _per_team(phase, _best_first("public_score", higher))
+        .filter(position=1)
+        .values_list(*ROW_FIELDS, "public_score")
     )
-    for team_id, name, baseline, sub_id, score, created in rows:
-        row = best.get(team_id)
-        if row is None:
-            best[team_id] = LeaderboardRow(
-                0, team_id, name, baseline, score, str(sub_id), created, 1
-            )
-            continue
-        row.entries += 1
-        if _better(score, row.score, higher):
-            row.score, row.submission_id, row.submitted_at = score, str(sub_id), created
-    return _rank(list(best.values()), higher)
+    return _rank([_row(values[:-1], values[-1]) for values in rows], higher)
 
 
 def private_leaderboard(phase: Phase) -> list[LeaderboardRow]:
@@ -87,37 +88,15 @@ def private_leaderboard(phase: Phase) -> list[LeaderboardRow]:
     best N by public score, N being the challenge's final-selection limit)."""
     higher = phase.challenge.higher_is_better
     limit = phase.challenge.final_selection_limit
-    by_team: dict[int, list[tuple]] = {}
     rows = (
-        _visible_scored(phase)
-        .values_list(
-            "team_id",
-            "team__name",
-            "team__is_baseline",
-            "id",
-            "public_score",
-            "private_score",
-            "created_at",
-            "is_final",
-        )
-        .order_by("created_at")
+        _per_team(phase, _best_first("public_score", higher))
+        .annotate(finals=Window(Max(Cast("is_final", IntegerField())), partition_by=[F("team_id")]))
+        .filter(Q(finals=1, is_final=True) | Q(finals=0, position__lte=limit))
+        .order_by(*_best_first("private_score", higher))
+        .values_list(*ROW_FIELDS, "private_score")
     )
-    for row in rows:
-        by_team.setdefault(row[0], []).append(row)
-    board = []
-    for team_id, subs in by_team.items():
-        chosen = [s for s in subs if s[7]]
-        if not chosen:
-            ranked = sorted(
-                subs,
-                key=lambda s: (s[4] is None, -(s[4] or 0) if higher else (s[4] or 0), s[6]),
-            )
-            chosen = ranked[:limit]
-        pick = None
-        for s in chosen:
-            if pick is None or _better(s[5], pick[5], higher):
-                pick = s
-        board.append(
-            LeaderboardRow(0, team_id, pick[1], pick[2], pick[5], str(pick[3]), pick[6], len(subs))
-        )
-    return _rank(board, higher)
+    best: dict[int, LeaderboardRow] = {}
+    for values in rows:  # best private first: the first row of each team is its pick
+        if values[0] not in best:
+            best[values[0]] = _row(values[:-1], values[-1])
+    return _rank(list(best.values()), higher)

@@ -7,12 +7,25 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from competitions.models import EventRole
 from tests import factories
 
 PO = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 FR = {"HTTP_ACCEPT_LANGUAGE": "fr"}
+
+
+@pytest.fixture(autouse=True)
+def restore_language():
+    """A request in French leaves French active in this thread (LocaleMiddleware does not
+    deactivate it); later tests match English messages, so put the language back."""
+    before = translation.get_language()
+    yield
+    if before:
+        translation.activate(before)
+    else:
+        translation.deactivate()
 
 
 def parse_po(path):

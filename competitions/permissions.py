@@ -1,13 +1,20 @@
 """One function decides every access: ``can(user, action, obj)``.
 
-Views, the API and templates (``{% can "action" obj as ok %}``) all ask it. It only reads.
+Views, services, the API and templates (``{% can "action" obj as ok %}``) all ask it; services
+call ``require`` so no caller can skip a rule. A check only reads. The actions and who gets
+them are listed in ``competitions/README.md`` and checked for every role by
+``tests/competitions/test_permissions.py``, which is built from ``RULES`` itself.
 """
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from .errors import PermissionRefused
 from .models import Challenge, Event, EventRole, Membership, Phase, Submission, Team
+from .selectors.participation import has_accepted_rules, team_of
 
 
 def _roles(user, event: Event) -> set[str]:
@@ -22,108 +29,134 @@ def _roles(user, event: Event) -> set[str]:
     return cache[event.pk]
 
 
-def is_organiser(user, event: Event) -> bool:
+def _organiser(user, event: Event) -> bool:
     return user.is_authenticated and (
         user.is_superuser or EventRole.Role.ORGANISER in _roles(user, event)
     )
 
 
-def is_judge(user, event: Event) -> bool:
+def _judge(user, event: Event) -> bool:
     return user.is_authenticated and EventRole.Role.JUDGE in _roles(user, event)
 
 
-def team_of(user, challenge: Challenge) -> Team | None:
+def _event_create(user, _obj=None) -> bool:
     if not user.is_authenticated:
-        return None
-    cache = user.__dict__.setdefault("_datajam_teams", {})
-    if challenge.pk not in cache:
-        membership = (
-            Membership.objects.filter(challenge=challenge, user=user).select_related("team").first()
-        )
-        cache[challenge.pk] = membership.team if membership else None
-    return cache[challenge.pk]
+        return False
+    return settings.DATAJAM_EVENT_CREATORS == "anyone" or user.is_staff or user.is_superuser
 
 
-def has_accepted_rules(user, challenge: Challenge) -> bool:
-    return user.is_authenticated and challenge.acceptances.filter(user=user).exists()
+def _event_view(user, event: Event) -> bool:
+    return event.is_published or _organiser(user, event) or _judge(user, event)
 
 
-def _event_visible(user, event: Event) -> bool:
-    return event.is_published or is_organiser(user, event) or is_judge(user, event)
+def _event_staff(user, event: Event) -> bool:
+    """Organisers and judges: both leaderboards at any time."""
+    return _organiser(user, event) or _judge(user, event)
+
+
+def _challenge_participate(user, challenge: Challenge) -> bool:
+    """Accept the rules, form or join a team, submit. Judges never compete where they judge."""
+    event = challenge.event
+    return user.is_authenticated and _event_view(user, event) and not _judge(user, event)
 
 
 def _challenge_download(user, challenge: Challenge) -> bool:
-    return is_organiser(user, challenge.event) or has_accepted_rules(user, challenge)
+    event = challenge.event
+    if not _event_view(user, event):
+        return False
+    return _event_staff(user, event) or has_accepted_rules(user, challenge)
 
 
-def _submission_view(user, submission: Submission) -> bool:
-    event = submission.phase.challenge.event
-    if is_organiser(user, event):
-        return True
+def _own_team(user, submission: Submission) -> bool:
     team = team_of(user, submission.phase.challenge)
     return team is not None and team.pk == submission.team_id
 
 
-def _private_leaderboard(user, phase: Phase) -> bool:
-    event = phase.challenge.event
-    if is_organiser(user, event) or is_judge(user, event):
-        return True
+def _submission_view(user, submission: Submission) -> bool:
+    return _organiser(user, submission.phase.challenge.event) or _own_team(user, submission)
+
+
+def _private_revealed(phase: Phase) -> bool:
     return phase.private_revealed_at is not None and phase.private_revealed_at <= timezone.now()
 
 
-def _team_manage(user, team: Team) -> bool:
-    return (
-        user.is_authenticated
-        and team.memberships.filter(user=user, role=Membership.Role.LEADER).exists()
-    )
+def _phase_view_private(user, phase: Phase) -> bool:
+    event = phase.challenge.event
+    return _event_view(user, event) and (_event_staff(user, event) or _private_revealed(phase))
+
+
+def _submission_view_private_score(user, submission: Submission) -> bool:
+    if _organiser(user, submission.phase.challenge.event):
+        return True
+    return _own_team(user, submission) and _private_revealed(submission.phase)
 
 
 def _team_member(user, team: Team) -> bool:
     return user.is_authenticated and team.memberships.filter(user=user).exists()
 
 
-def _submission_select_final(user, submission: Submission) -> bool:
-    """Only the team chooses its final submissions; organisers moderate instead."""
-    return _team_member(user, submission.team)
+def _team_leader(user, team: Team) -> bool:
+    return (
+        user.is_authenticated
+        and team.memberships.filter(user=user, role=Membership.Role.LEADER).exists()
+    )
 
+
+def _challenge_organiser(user, challenge: Challenge) -> bool:
+    return _organiser(user, challenge.event)
+
+
+def _phase_organiser(user, phase: Phase) -> bool:
+    return _organiser(user, phase.challenge.event)
+
+
+def _submission_organiser(user, submission: Submission) -> bool:
+    return _organiser(user, submission.phase.challenge.event)
+
+
+# Actions whose object may be None (they are about the site, not one thing).
+OBJECTLESS = {"event.create"}
 
 RULES: dict[str, Callable] = {
-    "event.view": _event_visible,
-    "event.manage": is_organiser,
-    "event.judge": lambda user, event: is_judge(user, event) or is_organiser(user, event),
-    "challenge.view": lambda user, challenge: _event_visible(user, challenge.event),
-    "challenge.manage": lambda user, challenge: is_organiser(user, challenge.event),
+    "event.create": _event_create,
+    "event.view": _event_view,
+    "event.manage": _organiser,
+    # Organisers and judges: the private leaderboard before it is revealed.
+    "event.judge": _event_staff,
+    "challenge.view": lambda user, challenge: _event_view(user, challenge.event),
+    "challenge.manage": _challenge_organiser,
+    "challenge.participate": _challenge_participate,
     "challenge.download": _challenge_download,
-    "datafile.download": lambda user, f: _challenge_download(user, f.challenge),
-    "phase.manage": lambda user, phase: is_organiser(user, phase.challenge.event),
-    "phase.view_private": _private_leaderboard,
+    "phase.manage": _phase_organiser,
+    "phase.view_private": _phase_view_private,
     "submission.view": _submission_view,
     "submission.download": _submission_view,
-    "submission.moderate": lambda user, s: is_organiser(user, s.phase.challenge.event),
-    "submission.select_final": _submission_select_final,
-    "team.manage": _team_manage,
+    "submission.view_private_score": _submission_view_private_score,
+    "submission.moderate": _submission_organiser,
+    # Only the team chooses its final submissions; organisers moderate instead.
+    "submission.select_final": _own_team,
+    # Any member may share the team (invite by e-mail, pass on the link) or leave it. Only the
+    # leader regenerates the link, disbands, and asks for or accepts merges.
     "team.member": _team_member,
-    # Any member may share the team: invite by e-mail or pass on the link. Only the leader
-    # regenerates the link, disbands, and asks for or accepts merges ("team.manage").
-    "team.invite": _team_member,
+    "team.manage": _team_leader,
 }
 
 
-def can(user, action: str, obj) -> bool:
+def can(user, action: str, obj=None) -> bool:
     """Whether ``user`` may do ``action`` on ``obj``; unknown actions are refused loudly."""
     try:
         rule = RULES[action]
     except KeyError:
         raise ValueError(f"unknown permission action {action!r}") from None
-    if obj is None:
+    if obj is None and action not in OBJECTLESS:
         return False
     return bool(rule(user, obj))
 
 
-__all__ = [
-    "can",
-    "has_accepted_rules",
-    "is_judge",
-    "is_organiser",
-    "team_of",
-]
+def require(user, action: str, obj=None) -> None:
+    """For services: refuse with ``PermissionRefused`` unless ``can(user, action, obj)``."""
+    if not can(user, action, obj):
+        raise PermissionRefused(_("You are not allowed to do this."))
+
+
+__all__ = ["OBJECTLESS", "RULES", "can", "require"]

@@ -37,6 +37,12 @@ DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Who may create events: "anyone" signed in, or only "staff" accounts (is_staff).
+DATAJAM_EVENT_CREATORS = os.environ.get(
+    "DATAJAM_EVENT_CREATORS", "staff" if PRODUCTION else "anyone"
+).strip()
+if DATAJAM_EVENT_CREATORS not in {"anyone", "staff"}:
+    raise ImproperlyConfigured("DATAJAM_EVENT_CREATORS must be 'anyone' or 'staff'.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,7 +57,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "accounts",
     "competitions",
-    "scoring",
     "starter",
 ]
 

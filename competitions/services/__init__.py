@@ -1,2 +1,3 @@
-class ServiceError(Exception):
-    """An expected refusal; its message is shown to the person as-is."""
+from ..errors import PermissionRefused, ServiceError
+
+__all__ = ["PermissionRefused", "ServiceError"]

@@ -13,7 +13,7 @@ def markdown(text: str):
 
 
 @register.simple_tag(takes_context=True)
-def can(context, action: str, obj) -> bool:
+def can(context, action: str, obj=None) -> bool:
     """``{% can "submission.view" sub as ok %}``: the same check the views make."""
     return can_do(context["request"].user, action, obj)
 

@@ -1,72 +1,160 @@
+"""Every permission action for every role, built from ``RULES`` itself.
+
+A new action without expectations here fails ``test_every_action_has_expectations``; each
+expectation lists exactly the roles allowed, so a rule that lets one more role in fails too.
+"""
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from competitions.models import EventRole, Submission
-from competitions.permissions import can
+from competitions.models import EventRole, RulesAcceptance, Submission
+from competitions.permissions import RULES, can, require
+from competitions.selectors.participation import events_visible_to
+from competitions.services import PermissionRefused
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "visitor", "stranger", "participant", "leader", "member", "other_team", "judge",
+    "other_judge", "organiser", "other_organiser",
+]  # fmt: skip
+SIGNED_IN = set(ROLES) - {"visitor"}
+TEAM = {"leader", "member"}
+COMPETITORS = {"participant", "leader", "member", "other_team"}
 
 
 @pytest.fixture
 def world(phase):
     challenge = phase.challenge
     event = challenge.event
-    organiser = factories.UserFactory()
-    EventRole.objects.create(event=event, user=organiser, role="organiser")
-    judge = factories.UserFactory()
-    EventRole.objects.create(event=event, user=judge, role="judge")
-    other_organiser = factories.UserFactory()
-    EventRole.objects.create(event=factories.EventFactory(), user=other_organiser, role="organiser")
+    other_event = factories.EventFactory()
+    people = {role: factories.UserFactory() for role in ROLES if role != "visitor"}
+    people["visitor"] = AnonymousUser()
+    for role, on in [("organiser", event), ("judge", event), ("other_organiser", other_event)]:
+        EventRole.objects.create(event=on, user=people[role], role=role.split("_")[-1])
+    EventRole.objects.create(event=other_event, user=people["other_judge"], role="judge")
+    RulesAcceptance.objects.create(challenge=challenge, user=people["participant"])
     team = factories.TeamFactory(challenge=challenge)
-    member = factories.UserFactory()
-    factories.add_member(team, member, role="leader")
-    rival_team = factories.TeamFactory(challenge=challenge)
-    rival = factories.UserFactory()
-    factories.add_member(rival_team, rival)
-    stranger = factories.UserFactory()
+    factories.add_member(team, people["leader"], role="leader")
+    factories.add_member(team, people["member"])
+    factories.add_member(factories.TeamFactory(challenge=challenge), people["other_team"])
     submission = Submission.objects.create(
         phase=phase, team=team, file="x.csv", original_name="x.csv"
     )
-    from django.contrib.auth.models import AnonymousUser
-
-    return {
-        "phase": phase, "event": event, "challenge": challenge, "submission": submission,
-        "organiser": organiser, "judge": judge, "other_organiser": other_organiser,
-        "member": member, "rival": rival, "stranger": stranger, "visitor": AnonymousUser(),
+    objects = {
+        "event": event, "challenge": challenge, "phase": phase, "submission": submission,
+        "team": team, None: None,
     }  # fmt: skip
+    return people, objects
 
 
-ROLES = ["organiser", "judge", "other_organiser", "member", "rival", "stranger", "visitor"]
+# action: (object, roles allowed) for a published event whose private board is not revealed.
 EXPECTED = {
-    # action, object key: roles allowed
-    ("event.manage", "event"): {"organiser"},
-    ("challenge.download", "challenge"): {"organiser", "member", "rival"},
-    ("submission.view", "submission"): {"organiser", "member"},
-    ("submission.download", "submission"): {"organiser", "member"},
-    ("submission.moderate", "submission"): {"organiser"},
-    ("phase.view_private", "phase"): {"organiser", "judge"},
-    ("phase.manage", "phase"): {"organiser"},
+    "event.create": (None, SIGNED_IN),  # DATAJAM_EVENT_CREATORS=anyone, the development default
+    "event.view": ("event", set(ROLES)),
+    "event.manage": ("event", {"organiser"}),
+    "event.judge": ("event", {"organiser", "judge"}),
+    "challenge.view": ("challenge", set(ROLES)),
+    "challenge.manage": ("challenge", {"organiser"}),
+    "challenge.participate": ("challenge", SIGNED_IN - {"judge"}),
+    "challenge.download": ("challenge", COMPETITORS | {"organiser", "judge"}),
+    "phase.manage": ("phase", {"organiser"}),
+    "phase.view_private": ("phase", {"organiser", "judge"}),
+    "submission.view": ("submission", TEAM | {"organiser"}),
+    "submission.download": ("submission", TEAM | {"organiser"}),
+    "submission.view_private_score": ("submission", {"organiser"}),
+    "submission.moderate": ("submission", {"organiser"}),
+    "submission.select_final": ("submission", TEAM),
+    "team.member": ("team", TEAM),
+    "team.manage": ("team", {"leader"}),
+}
+
+# What changes once the private board is revealed.
+AFTER_REVEAL = {
+    "phase.view_private": set(ROLES),
+    "submission.view_private_score": TEAM | {"organiser"},
+}
+
+# What changes while the event is unpublished: only its organisers and judges see it.
+UNPUBLISHED = {
+    "event.view": {"organiser", "judge"},
+    "challenge.view": {"organiser", "judge"},
+    "challenge.participate": {"organiser"},
+    "challenge.download": {"organiser", "judge"},
 }
 
 
-@pytest.mark.parametrize(("action", "key"), list(EXPECTED))
-def test_every_role(world, action, key):
-    allowed = {role for role in ROLES if can(world[role], action, world[key])}
-    assert allowed == EXPECTED[(action, key)]
+def allowed(world, action: str) -> set[str]:
+    people, objects = world
+    key = EXPECTED[action][0]
+    return {role for role in ROLES if can(people[role], action, objects[key])}
 
 
-def test_private_leaderboard_visible_to_all_after_reveal(world):
-    world["phase"].private_revealed_at = timezone.now()
-    assert can(world["visitor"], "phase.view_private", world["phase"])
+def test_every_action_has_expectations():
+    assert set(EXPECTED) == set(RULES)
 
 
-def test_unpublished_event_hidden_from_visitors(world):
-    world["event"].is_published = False
-    assert not can(world["stranger"], "event.view", world["event"])
-    assert can(world["organiser"], "event.view", world["event"])
+@pytest.mark.parametrize("action", sorted(RULES))
+def test_every_role(world, action):
+    assert allowed(world, action) == EXPECTED[action][1]
+
+
+@pytest.mark.parametrize("action", sorted(RULES))
+def test_every_role_after_the_private_reveal(world, action):
+    phase = world[1]["phase"]
+    phase.private_revealed_at = timezone.now()
+    phase.save()
+    assert allowed(world, action) == AFTER_REVEAL.get(action, EXPECTED[action][1])
+
+
+@pytest.mark.parametrize("action", sorted(RULES))
+def test_every_role_while_unpublished(world, action):
+    event = world[1]["event"]
+    event.is_published = False
+    event.save()
+    assert allowed(world, action) == UNPUBLISHED.get(action, EXPECTED[action][1])
+
+
+def test_a_reveal_set_in_the_future_reveals_nothing_yet(world):
+    phase = world[1]["phase"]
+    phase.private_revealed_at = timezone.now() + timezone.timedelta(hours=1)
+    phase.save()
+    assert allowed(world, "phase.view_private") == {"organiser", "judge"}
+
+
+def test_only_staff_create_events_when_the_site_says_so(world, settings):
+    people, _objects = world
+    settings.DATAJAM_EVENT_CREATORS = "staff"
+    staff = factories.UserFactory(is_staff=True)
+    assert [role for role in ROLES if can(people[role], "event.create")] == []
+    assert can(staff, "event.create")
+
+
+def test_the_home_page_selector_agrees_with_event_view(world):
+    people, objects = world
+    hidden = factories.EventFactory(is_published=False)
+    EventRole.objects.create(event=hidden, user=people["judge"], role="judge")
+    for role in ROLES:
+        listed = set(events_visible_to(people[role]))
+        for event in [objects["event"], hidden]:
+            assert (event in listed) == can(people[role], "event.view", event), role
+
+
+def test_require_refuses_with_a_message(world):
+    people, objects = world
+    with pytest.raises(PermissionRefused, match="not allowed"):
+        require(people["stranger"], "event.manage", objects["event"])
+    require(people["organiser"], "event.manage", objects["event"])
 
 
 def test_unknown_action_is_an_error(world):
+    people, objects = world
     with pytest.raises(ValueError):
-        can(world["member"], "submission.eat", world["submission"])
+        can(people["member"], "submission.eat", objects["submission"])
+
+
+def test_no_object_means_no(world):
+    people, _objects = world
+    assert not can(people["organiser"], "event.manage", None)

@@ -93,7 +93,6 @@ ROLES = ["leader", "member", "rival", "organiser", "judge", "stranger", "visitor
 EXPECTED = {
     ("team.manage", "team"): {"leader"},
     ("team.member", "team"): {"leader", "member"},
-    ("team.invite", "team"): {"leader", "member"},
     ("submission.select_final", "submission"): {"leader", "member"},
     ("submission.view", "submission"): {"leader", "member", "organiser"},
 }

@@ -1,0 +1,13 @@
+"""Expected refusals: their message is shown to the person as-is (pages, API, CLI)."""
+
+
+class ServiceError(Exception):
+    """A refusal a person can act on. ``field`` names the form field it is about, if any."""
+
+    def __init__(self, message, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class PermissionRefused(ServiceError):
+    """The acting person may not do this (views answer 403 or 404, the API the same)."""

@@ -1,0 +1,37 @@
+"""Who takes part where: a person's team in a challenge, rules accepted, events they may see."""
+
+from django.db.models import Q, QuerySet
+
+from ..models import Challenge, Event, Membership, RulesAcceptance, Team
+
+
+def team_of(user, challenge: Challenge) -> Team | None:
+    """The person's team in this challenge (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_datajam_teams", {})
+    if challenge.pk not in cache:
+        membership = (
+            Membership.objects.filter(challenge=challenge, user=user).select_related("team").first()
+        )
+        cache[challenge.pk] = membership.team if membership else None
+    return cache[challenge.pk]
+
+
+def has_accepted_rules(user, challenge: Challenge) -> bool:
+    return (
+        user.is_authenticated
+        and RulesAcceptance.objects.filter(challenge=challenge, user=user).exists()
+    )
+
+
+def events_visible_to(user) -> QuerySet[Event]:
+    """Published events, and the unpublished ones the person organises or judges.
+
+    The same rule as ``can(user, "event.view", event)``; the permission test checks they agree.
+    """
+    if not user.is_authenticated:
+        return Event.objects.filter(is_published=True)
+    if user.is_superuser:
+        return Event.objects.all()
+    return Event.objects.filter(Q(is_published=True) | Q(roles__user=user)).distinct()

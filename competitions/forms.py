@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from scoring import TASKS
 
 from .models import Challenge, DataFile, Event, EventRole, Phase, QuotaOverride
+from .services.challenges import metric_choices
 
 # Labels of model fields (the models have no verbose_name), marked for translation.
 LABELS = {
@@ -48,20 +49,21 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class EventForm(forms.ModelForm):
+    """Shapes input only: the rules live in ``services/events.py``."""
+
     class Meta:
         model = Event
         fields = ["name", "slug", "tagline", "description", "starts_at", "ends_at", "is_published"]
         labels = labels_for(fields)
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
 
-    def clean(self):
-        data = super().clean()
-        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
-            self.add_error("ends_at", _("The event must end after it starts."))
-        return data
+    def validate_unique(self):
+        """The service checks the slug, with a message of its own."""
 
 
 class ChallengeForm(forms.ModelForm):
+    """Shapes input only: the rules live in ``services/challenges.py``."""
+
     class Meta:
         model = Challenge
         fields = [
@@ -74,45 +76,23 @@ class ChallengeForm(forms.ModelForm):
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        choices = []
-        for spec in TASKS.values():
-            for metric in spec.ranking_metrics:
-                label = spec.metric_labels.get(metric, metric)
-                choices.append((metric, f"{label} ({spec.label})"))
-        seen = set()
+        # The metrics of each task, by their human names, grouped by task; an existing
+        # challenge offers only its own task's.
+        if self.instance.pk:
+            choices = metric_choices(self.instance.task)
+        else:
+            choices = [(spec.label, metric_choices(name)) for name, spec in TASKS.items()]
         self.fields["primary_metric"] = forms.ChoiceField(
-            choices=[c for c in choices if not (c[0] in seen or seen.add(c[0]))],
+            choices=choices,
             initial="pairwise_f1",
             label=LABELS["primary_metric"],
             help_text=_("The leaderboard ranks by this metric; it must belong to the task."),
         )
 
-    def clean_slug(self):
-        slug = self.cleaned_data["slug"]
-        others = Challenge.objects.filter(event=self.event, slug=slug)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError(_("Another challenge of this event uses this slug."))
-        return slug
-
-    def clean(self):
-        data = super().clean()
-        task, metric = data.get("task"), data.get("primary_metric")
-        if task and metric and metric not in TASKS[task].ranking_metrics:
-            self.add_error(
-                "primary_metric",
-                _("%(metric)s is not a metric of %(task)s; choose one of: %(choices)s.")
-                % {
-                    "metric": metric,
-                    "task": task,
-                    "choices": ", ".join(TASKS[task].ranking_metrics),
-                },
-            )
-        return data
-
 
 class PhaseForm(forms.ModelForm):
+    """Shapes input only: the rules live in ``services/phases.py``."""
+
     class Meta:
         model = Phase
         fields = [
@@ -122,11 +102,8 @@ class PhaseForm(forms.ModelForm):
         labels = labels_for(fields)
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
 
-    def clean(self):
-        data = super().clean()
-        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
-            self.add_error("ends_at", _("The phase must end after it starts."))
-        return data
+    def _post_clean(self):
+        """No model validation here: the service checks the phase, with its own messages."""
 
 
 class DataFileForm(forms.ModelForm):

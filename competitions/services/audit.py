@@ -21,3 +21,23 @@ def log_action(
         reason=reason,
         data=data or {},
     )
+
+
+def _plain(value) -> str | None:
+    """A value as the audit log stores it: JSON-safe, readable."""
+    if value is None:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def apply_changes(instance, data: dict) -> dict[str, list]:
+    """Set ``data``'s fields on ``instance``; returns ``{field: [old, new]}`` of what changed."""
+    changes = {}
+    for name, new in data.items():
+        old = getattr(instance, name)
+        if old != new:
+            changes[name] = [_plain(old), _plain(new)]
+            setattr(instance, name, new)
+    return changes

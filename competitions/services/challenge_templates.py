@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 
 from starter.generate import generate_corpus
 
-from ..models import Challenge, DataFile, Event, Phase
+from ..models import Challenge, DataFile, Event
+from ..permissions import require
 from . import ServiceError
 from .audit import log_action
-from .phases import phase_set_truth
+from .challenges import challenge_create, datafile_add
+from .phases import phase_create, phase_set_truth
 
 DESCRIPTION = """\
 Online classified ads are one of the places where exploitation is advertised. The same operator
@@ -76,6 +78,7 @@ def challenge_create_from_template(
     starts_at: dt.datetime | None = None,
 ) -> Challenge:
     """Generate the corpus and create the challenge, its data files, a phase and its truth."""
+    require(actor, "event.manage", event)
     if Challenge.objects.filter(event=event, slug=slug).exists():
         raise TemplateError(_("This event already has a challenge at “%(slug)s”.") % {"slug": slug})
     if not 100 <= n_ads <= 1_000_000:
@@ -85,40 +88,45 @@ def challenge_create_from_template(
     try:
         summary = generate_corpus(work, n_ads=n_ads, seed=seed, public_share=public_share)
         with transaction.atomic():
-            challenge = Challenge.objects.create(
+            challenge = challenge_create(
                 event=event,
-                slug=slug,
-                title=title,
-                summary=_("Predict which ads were posted by the same operator."),
-                description=DESCRIPTION,
-                evaluation=EVALUATION.format(
-                    metric=primary_metric.replace("_", " "), public=public_share
-                ),
-                rules=RULES.format(daily=daily_limit, finals=2),
-                task="ad-linkage",
-                primary_metric=primary_metric,
+                actor=actor,
+                data={
+                    "slug": slug,
+                    "title": title,
+                    "summary": _("Predict which ads were posted by the same operator."),
+                    "description": DESCRIPTION,
+                    "evaluation": EVALUATION.format(
+                        metric=primary_metric.replace("_", " "), public=public_share
+                    ),
+                    "rules": RULES.format(daily=daily_limit, finals=2),
+                    "task": "ad-linkage",
+                    "primary_metric": primary_metric,
+                },
             )
-            phase = Phase.objects.create(
+            phase = phase_create(
                 challenge=challenge,
-                name=_("Competition"),
-                order=1,
-                starts_at=starts_at,
-                ends_at=starts_at + dt.timedelta(days=days),
-                daily_limit=daily_limit,
+                actor=actor,
+                data={
+                    "name": _("Competition"),
+                    "order": 1,
+                    "starts_at": starts_at,
+                    "ends_at": starts_at + dt.timedelta(days=days),
+                    "daily_limit": daily_limit,
+                },
             )
             for name, kind, description in [
                 ("ads.csv", DataFile.Kind.TEST, _("The ads to link.")),
                 ("sample_submission.csv", DataFile.Kind.SAMPLE, _("Every ad on its own.")),
             ]:
-                path = work / name
-                with open(path, "rb") as handle:
-                    DataFile.objects.create(
+                with open(work / name, "rb") as handle:
+                    datafile_add(
                         challenge=challenge,
+                        actor=actor,
+                        upload=File(handle, name=name),
                         name=name,
                         kind=kind,
                         description=description,
-                        file=File(handle, name=name),
-                        size=path.stat().st_size,
                     )
             with open(work / "truth.csv", "rb") as handle:
                 phase_set_truth(phase=phase, uploaded=File(handle, name="truth.csv"), actor=actor)

@@ -1,21 +1,75 @@
-"""Hidden truth of a phase: validated with the scoring core before it is stored."""
+"""Phases of a challenge: dates and limits, the hidden truth, rescoring, the private reveal,
+and per-team limits. Every change is audit-logged with its old and new values."""
 
 import os
 import tempfile
 
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import scoring
 
-from ..models import Phase
+from ..models import Challenge, Phase, QuotaOverride, Submission, Team
+from ..permissions import require
 from . import ServiceError
-from .audit import log_action
+from .audit import apply_changes, log_action
+from .scoring import submission_requeue
+
+PHASE_FIELDS = (
+    "name", "order", "starts_at", "ends_at", "daily_limit", "total_limit", "failed_daily_limit",
+    "time_limit_seconds",
+)  # fmt: skip
+FINAL_STATES = (Submission.State.SCORED, Submission.State.FAILED)
 
 
-class TruthRefused(ServiceError):
+class PhaseRefused(ServiceError):
     pass
+
+
+class TruthRefused(PhaseRefused):
+    pass
+
+
+def _check_phase(phase: Phase) -> None:
+    if not (phase.name or "").strip():
+        raise PhaseRefused(_("Give the phase a name."), field="name")
+    if phase.starts_at is None or phase.ends_at is None:
+        raise PhaseRefused(_("A phase needs a start and an end."), field="starts_at")
+    if phase.ends_at <= phase.starts_at:
+        raise PhaseRefused(_("The phase must end after it starts."), field="ends_at")
+    if phase.time_limit_seconds is not None and phase.time_limit_seconds < 1:
+        raise PhaseRefused(
+            _("The time limit must be at least one second."), field="time_limit_seconds"
+        )
+
+
+@transaction.atomic
+def phase_create(*, challenge: Challenge, actor, data: dict) -> Phase:
+    require(actor, "challenge.manage", challenge)
+    phase = Phase(challenge=challenge, **{k: v for k, v in data.items() if k in PHASE_FIELDS})
+    _check_phase(phase)
+    phase.save()
+    log_action(event=challenge.event, actor=actor, action="phase.create", target=phase)
+    return phase
+
+
+@transaction.atomic
+def phase_update(*, phase: Phase, actor, data: dict) -> Phase:
+    """Change a phase's dates and limits; the audit log keeps each old and new value."""
+    require(actor, "phase.manage", phase)
+    phase = Phase.objects.select_for_update().select_related("challenge__event").get(pk=phase.pk)
+    changes = apply_changes(phase, {k: v for k, v in data.items() if k in PHASE_FIELDS})
+    if not changes:
+        return phase
+    _check_phase(phase)
+    phase.save(update_fields=list(changes))
+    log_action(
+        event=phase.challenge.event, actor=actor, action="phase.edit", target=phase,
+        data={"changed": changes},
+    )  # fmt: skip
+    return phase
 
 
 def phase_set_truth(*, phase: Phase, uploaded: File, actor) -> dict:
@@ -24,6 +78,7 @@ def phase_set_truth(*, phase: Phase, uploaded: File, actor) -> dict:
     The previous truth (if any) is kept until the new one has passed validation, and the phase's
     ``truth_version`` goes up so submissions scored against the old truth can be found.
     """
+    require(actor, "phase.manage", phase)
     suffix = ".csv.gz" if (uploaded.name or "").lower().endswith(".gz") else ".csv"
     fd, tmp = tempfile.mkstemp(prefix="truth-", suffix=suffix)
     try:
@@ -60,3 +115,65 @@ def phase_set_truth(*, phase: Phase, uploaded: File, actor) -> dict:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+@transaction.atomic
+def phase_rescore(*, phase: Phase, actor, reason: str = "") -> int:
+    """Queue every finished submission of the phase again (after the truth was replaced)."""
+    require(actor, "phase.manage", phase)
+    count = 0
+    for submission in phase.submissions.filter(state__in=FINAL_STATES).only("pk", "task_id"):
+        count += submission_requeue(submission=submission, from_states=FINAL_STATES)
+    log_action(
+        event=phase.challenge.event,
+        actor=actor,
+        action="phase.rescore",
+        target=phase,
+        reason=reason,
+        data={"submissions": count, "truth_version": phase.truth_version},
+    )
+    return count
+
+
+@transaction.atomic
+def phase_reveal_private(*, phase: Phase, actor, reveal: bool = True) -> Phase:
+    require(actor, "phase.manage", phase)
+    phase.private_revealed_at = timezone.now() if reveal else None
+    phase.save(update_fields=["private_revealed_at"])
+    log_action(
+        event=phase.challenge.event,
+        actor=actor,
+        action="phase.reveal_private" if reveal else "phase.hide_private",
+        target=phase,
+    )
+    return phase
+
+
+@transaction.atomic
+def quota_override_set(
+    *, team: Team, phase: Phase, daily_limit, total_limit, reason: str, actor
+) -> QuotaOverride:
+    require(actor, "phase.manage", phase)
+    if team.challenge_id != phase.challenge_id:
+        raise PhaseRefused(_("This team is not in this phase's challenge."))
+    if not reason.strip():
+        raise PhaseRefused(_("Give a reason for the change."), field="reason")
+    override, _created = QuotaOverride.objects.update_or_create(
+        team=team,
+        phase=phase,
+        defaults={
+            "daily_limit": daily_limit,
+            "total_limit": total_limit,
+            "reason": reason,
+            "created_by": actor,
+        },
+    )
+    log_action(
+        event=phase.challenge.event,
+        actor=actor,
+        action="quota.override",
+        target=team,
+        reason=reason,
+        data={"phase": phase.name, "daily_limit": daily_limit, "total_limit": total_limit},
+    )
+    return override

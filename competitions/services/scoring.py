@@ -8,20 +8,21 @@ sweeper (``sweeper.py``) can never take a submission away from a worker that is 
 import logging
 import time
 import uuid
-from collections.abc import Callable
 
+from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError
 
 import scoring
 
-from ..models import Phase, Submission
+from ..models import Phase, ScoringRun, Submission
 from ..storage import local_path
-from .scoring_guards import Heartbeat, memory_ceiling, out_of_memory, warm_up_once
+from ..worker import Heartbeat, memory_ceiling, out_of_memory, warm_up_once
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +48,38 @@ def scoring_time_limits(phase: Phase) -> tuple[int, int]:
     return soft, soft + settings.SCORING_HARD_TIME_LIMIT_GRACE_SECONDS
 
 
+# The registered name stays the one queued messages and routes already use.
+SCORE_TASK = "scoring.tasks.score_submission"
+
+
+def send_score_task(
+    *, submission_id: str, task_id: str, soft_time_limit: int, time_limit: int
+) -> bool:
+    """Send a submission to the scoring queue; False if the broker is unreachable.
+
+    Never raises for a broker outage: the submission is safe in the database, queued, and the
+    sweeper sends it again once the broker is back. The task is found by its registered name
+    (``competitions/tasks.py``), so services never import the task module.
+    """
+    try:
+        current_app.tasks[SCORE_TASK].apply_async(
+            args=[submission_id],
+            task_id=task_id,
+            soft_time_limit=soft_time_limit,
+            time_limit=time_limit,
+        )
+    except OperationalError:
+        logger.warning(
+            "broker unreachable: submission %s stays queued until the sweeper sends it again",
+            submission_id,
+            exc_info=True,
+        )
+        return False
+    return True
+
+
 def submission_send_on_commit(submission: Submission) -> None:
     """Send the scoring task, with the phase's time limits, once the row is committed."""
-    from scoring.tasks import send_score_task
-
     soft, hard = scoring_time_limits(submission.phase)
     submission_id, task_id = str(submission.pk), submission.task_id
     transaction.on_commit(
@@ -60,6 +89,7 @@ def submission_send_on_commit(submission: Submission) -> None:
     )
 
 
+@transaction.atomic
 def submission_start(*, submission_id, task_id: str = "", worker: str = "") -> Submission | None:
     """Claim a queued submission for this run; None if it is not queued (already taken)."""
     now = timezone.now()
@@ -75,7 +105,16 @@ def submission_start(*, submission_id, task_id: str = "", worker: str = "") -> S
     )
     if not claimed:
         return None
-    return Submission.objects.select_related("phase__challenge").get(pk=submission_id)
+    submission = Submission.objects.select_related("phase__challenge").get(pk=submission_id)
+    ScoringRun.objects.create(
+        submission=submission,
+        attempt=submission.attempts,
+        run_token=token,
+        task_id=submission.task_id,
+        worker=submission.worker,
+        started_at=now,
+    )
+    return submission
 
 
 def submission_heartbeat(*, submission_id, run_token: str) -> bool:
@@ -87,6 +126,7 @@ def submission_heartbeat(*, submission_id, run_token: str) -> bool:
     )
 
 
+@transaction.atomic
 def _finish(submission: Submission, **fields) -> bool:
     """Write the result of this run, unless the submission was taken from it meanwhile."""
     now = timezone.now()
@@ -98,7 +138,13 @@ def _finish(submission: Submission, **fields) -> bool:
             pk=submission.pk, state=Submission.State.RUNNING, run_token=submission.run_token
         ).update(finished_at=now, duration_ms=duration, **fields)
     )
-    # One line per result write: the end-to-end tests count them to prove "exactly once".
+    if written:
+        ScoringRun.objects.filter(run_token=submission.run_token).update(
+            finished_at=now,
+            outcome=fields["state"],
+            failure=fields.get("failure", ""),
+            message=fields.get("error_message", ""),
+        )
     if written:
         logger.info(
             "result written: submission %s %s (run %s, attempt %s)",
@@ -146,13 +192,11 @@ def submission_score(
     task_id: str = "",
     worker: str = "",
     memory_limit_mb: int = 0,
-    before_scoring: Callable[[Submission], None] | None = None,
 ) -> str:
     """Score one submission; returns what happened (for logs and tests).
 
     ``memory_limit_mb`` caps the run's memory (see ``memory_ceiling``); the worker passes it
-    in its own child processes only. ``before_scoring`` is a hook the end-to-end tests use to
-    make a run slow; it runs where the scoring runs, under the heartbeat and the time limit.
+    in its own child processes only.
     """
     submission = submission_start(submission_id=submission_id, task_id=task_id, worker=worker)
     if submission is None:
@@ -168,8 +212,6 @@ def submission_score(
             settings.SCORING_HEARTBEAT_SECONDS,
             name=f"heartbeat-{submission.pk}",
         ):
-            if before_scoring is not None:
-                before_scoring(submission)
             with local_path(phase.truth_file) as truth, local_path(submission.file) as predicted:
                 if memory_limit_mb:
                     warm_up_once()
@@ -235,6 +277,7 @@ def submission_fail_time_limit(*, submission_id, task_id: str) -> bool:
     )
 
 
+@transaction.atomic
 def submission_requeue(
     *, submission: Submission, from_states: tuple[str, ...], expect: dict | None = None
 ) -> bool:
@@ -245,6 +288,9 @@ def submission_requeue(
     has just shown it is alive. ``attempts`` is kept: it counts every run ever started.
     """
     task_id = uuid.uuid4().hex
+    previous_run = (expect or {}).get("run_token") or Submission.objects.filter(
+        pk=submission.pk, state=Submission.State.RUNNING
+    ).values_list("run_token", flat=True).first()
     moved = Submission.objects.filter(
         pk=submission.pk, state__in=from_states, **(expect or {})
     ).update(
@@ -259,6 +305,16 @@ def submission_requeue(
         error_message="",
     )
     if moved:
+        if previous_run:
+            abandon_run(run_token=previous_run)
         submission.task_id = task_id
         submission_send_on_commit(submission)
     return bool(moved)
+
+
+def abandon_run(*, run_token: str, outcome: str = ScoringRun.Outcome.ABANDONED,
+                message: str = "") -> None:  # fmt: skip
+    """Close the history row of a run the platform took back (or gave up on)."""
+    ScoringRun.objects.filter(run_token=run_token, outcome=ScoringRun.Outcome.RUNNING).update(
+        finished_at=timezone.now(), outcome=outcome, message=message
+    )

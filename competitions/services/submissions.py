@@ -15,6 +15,7 @@ import scoring
 
 from ..formatting import local_datetime
 from ..models import Membership, Phase, Submission, Team, private_storage, submission_file_path
+from ..permissions import can
 from ..selectors.quotas import team_quota
 from . import ServiceError
 
@@ -110,6 +111,8 @@ def submission_create(
     now = now or timezone.now()
     challenge = phase.challenge
     membership = Membership.objects.filter(challenge=challenge, user=user).first()
+    if not can(user, "challenge.participate", challenge):
+        raise SubmissionRefused(_("You cannot take part in this challenge (judges never do)."))
     if not challenge.acceptances.filter(user=user).exists():
         raise SubmissionRefused(_("Accept the challenge rules before submitting."))
     if membership is None:

@@ -32,7 +32,7 @@ from kombu.exceptions import ChannelError
 
 from ..models import Membership, Submission
 from .notifications import notification_send
-from .scoring import platform_message, scoring_time_limits, submission_requeue
+from .scoring import abandon_run, platform_message, scoring_time_limits, submission_requeue
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +155,7 @@ def _sweep_queued(now: dt.datetime, report: SweepReport, queue_length) -> None:
             report.resent.append(str(submission.pk))
 
 
+@transaction.atomic
 def submission_give_up(
     *, submission: Submission, why: str, expect: dict, now: dt.datetime | None = None
 ) -> bool:
@@ -171,6 +172,7 @@ def submission_give_up(
     )
     if not failed:
         return False
+    abandon_run(run_token=expect.get("run_token", ""), message=message)
     logger.error("sweeper: submission %s failed after %s attempts", submission.pk, why)
     transaction.on_commit(lambda: _tell_team(submission, message))
     return True

@@ -44,7 +44,7 @@ from ..models import (
     TeamInvite,
     new_token,
 )
-from ..permissions import can
+from ..permissions import can, require
 from ..selectors.teams import counted_submissions, invite_expires_at, pending_invites
 from . import ServiceError
 from .audit import log_action
@@ -62,8 +62,19 @@ def team_page_path(team: Team) -> str:
     return reverse("competitions:team", args=[challenge.event.slug, challenge.slug])
 
 
+def _require_participation(challenge: Challenge, user) -> None:
+    """Judges never compete in the event they judge."""
+    if not can(user, "challenge.participate", challenge):
+        if user.is_authenticated and can(user, "event.judge", challenge.event):
+            raise TeamError(
+                _("You judge this event, so you cannot take part in its challenges or teams.")
+            )
+        raise TeamError(_("You cannot take part in this challenge."))
+
+
 def rules_accept(*, challenge: Challenge, user) -> RulesAcceptance:
     """Record that the user accepted the rules (once; the first time stands)."""
+    _require_participation(challenge, user)
     acceptance, _created = RulesAcceptance.objects.get_or_create(challenge=challenge, user=user)
     return acceptance
 
@@ -110,6 +121,9 @@ def team_create(*, challenge: Challenge, user, name: str, is_baseline: bool = Fa
     name = name.strip()
     if not name:
         raise TeamError(_("Give your team a name."))
+    if is_baseline:
+        require(user, "challenge.manage", challenge)
+    _require_participation(challenge, user)
     _require_rules(challenge, user)
     if Membership.objects.filter(challenge=challenge, user=user).exists():
         raise TeamError(_("You are already in a team for this challenge."))
@@ -133,6 +147,7 @@ def _add_member(*, team_pk: int, user, now: dt.datetime) -> Membership:
     """Inside a transaction: lock the team, check every rule, add the member."""
     team = _lock_team(team_pk)
     challenge = team.challenge
+    _require_participation(challenge, user)
     _require_rules(challenge, user)
     current = Membership.objects.filter(challenge=challenge, user=user).select_related("team")
     current = current.first()
@@ -203,7 +218,7 @@ def team_invite_send(
     """
     now = now or timezone.now()
     email = (email or "").strip()
-    if not can(user, "team.invite", team):
+    if not can(user, "team.member", team):
         raise TeamError(_("Only members of %(team)s can invite people to it.") % {"team": team})
     try:
         validate_email(email)

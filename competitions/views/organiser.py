@@ -1,8 +1,10 @@
-"""Organiser pages: thin views over services in ``services/organiser.py``."""
+"""Organiser pages: thin views over the services in ``services/`` (events, challenges, phases, moderation)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,14 +12,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import forms
-from ..models import AuditLog, Challenge, DataFile, Event, EventRole, Phase, Submission, Team
+from ..models import AuditLog, Challenge, DataFile, Event, EventRole, Submission, Team
 from ..permissions import can
+from ..selectors.organiser import phase_submission_counts
 from ..selectors.quotas import team_quota
-from ..services import ServiceError
-from ..services import organiser as svc
+from ..services import challenges as challenge_svc
+from ..services import events as event_svc
+from ..services import moderation as moderation_svc
+from ..services import phases as phase_svc
 from ..services.challenge_templates import challenge_create_from_template
-from ..services.phases import phase_set_truth
-from .helpers import get_event
+from .helpers import get_event, get_phase, safe_next, service_call
 
 TRUTH_SUMMARY_LABELS = {
     "n_rows": gettext_lazy("rows"),
@@ -36,10 +40,8 @@ def _challenge(request, event_slug, challenge_slug) -> tuple[Event, Challenge]:
     return event, get_object_or_404(Challenge, event=event, slug=challenge_slug)
 
 
-def _phase(request, phase_id) -> Phase:
-    phase = get_object_or_404(Phase.objects.select_related("challenge__event"), pk=phase_id)
-    get_event(request, phase.challenge.event.slug, action="event.manage")
-    return phase
+def _challenge_page(challenge: Challenge):
+    return redirect("competitions:manage_challenge", challenge.event.slug, challenge.slug)
 
 
 def _form_page(request, form, title: str, back: str, submit: str | None = None):
@@ -58,11 +60,15 @@ def dashboard(request):
 
 @login_required
 def event_new(request):
+    if not can(request.user, "event.create"):
+        raise PermissionDenied(_("Only staff accounts can create events on this site."))
     form = forms.EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        event = svc.event_create(event=form.save(commit=False), actor=request.user)
-        messages.success(request, _("Event created. You are its organiser."))
-        return redirect("competitions:manage_event", event.slug)
+        with service_call(request, form) as call:
+            event = event_svc.event_create(actor=request.user, data=form.cleaned_data)
+        if call.ok:
+            messages.success(request, _("Event created. You are its organiser."))
+            return redirect("competitions:manage_event", event.slug)
     return _form_page(request, form, _("New event"), reverse("competitions:manage"))
 
 
@@ -86,14 +92,13 @@ def event_edit(request, event_slug):
     event = get_event(request, event_slug, action="event.manage")
     form = forms.EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
-        event = svc.instance_save(
-            instance=form.save(commit=False), event=event, actor=request.user,
-            action="event.edit", form=form,
-        )  # fmt: skip
-        messages.success(request, _("Event saved."))
-        return redirect("competitions:manage_event", event.slug)
+        with service_call(request, form) as call:
+            event = event_svc.event_update(event=event, actor=request.user, data=form.cleaned_data)
+        if call.ok:
+            messages.success(request, _("Event saved."))
+            return redirect("competitions:manage_event", event.slug)
     return _form_page(
-        request, form, _("Edit event"), reverse("competitions:manage_event", args=[event.slug])
+        request, form, _("Edit event"), reverse("competitions:manage_event", args=[event_slug])
     )
 
 
@@ -103,11 +108,9 @@ def role_add(request, event_slug):
     event = get_event(request, event_slug, action="event.manage")
     form = forms.RoleForm(request.POST)
     if form.is_valid():
-        try:
-            svc.role_grant(event=event, actor=request.user, **form.cleaned_data)
+        with service_call(request):
+            event_svc.role_grant(event=event, actor=request.user, **form.cleaned_data)
             messages.success(request, _("Role granted."))
-        except ServiceError as error:
-            messages.error(request, str(error))
     else:
         messages.error(request, _("Give a valid e-mail address and a role."))
     return redirect("competitions:manage_event", event.slug)
@@ -118,11 +121,9 @@ def role_add(request, event_slug):
 def role_remove(request, event_slug, role_id):
     event = get_event(request, event_slug, action="event.manage")
     role = get_object_or_404(EventRole, pk=role_id, event=event)
-    try:
-        svc.role_revoke(role=role, actor=request.user)
+    with service_call(request):
+        event_svc.role_revoke(role=role, actor=request.user)
         messages.success(request, _("Role removed."))
-    except ServiceError as error:
-        messages.error(request, str(error))
     return redirect("competitions:manage_event", event.slug)
 
 
@@ -131,17 +132,15 @@ def challenge_new(request, event_slug):
     event = get_event(request, event_slug, action="event.manage")
     form = forms.ChallengeForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
-        challenge = form.save(commit=False)
-        challenge.event = event
-        svc.instance_save(
-            instance=challenge,
-            event=event,
-            actor=request.user,
-            action="challenge.create",
-            form=form,
-        )
-        messages.success(request, _("Challenge created. Add a phase, data files and the truth."))
-        return redirect("competitions:manage_challenge", event.slug, challenge.slug)
+        with service_call(request, form) as call:
+            challenge = challenge_svc.challenge_create(
+                event=event, actor=request.user, data=form.cleaned_data
+            )
+        if call.ok:
+            messages.success(
+                request, _("Challenge created. Add a phase, data files and the truth.")
+            )
+            return _challenge_page(challenge)
     return _form_page(
         request, form, _("New challenge"), reverse("competitions:manage_event", args=[event.slug])
     )
@@ -152,17 +151,15 @@ def challenge_from_template(request, event_slug):
     event = get_event(request, event_slug, action="event.manage")
     form = forms.LinkageTemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(request, form) as call:
             challenge = challenge_create_from_template(
                 event=event, actor=request.user, **form.cleaned_data
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
+        if call.ok:
             messages.success(
                 request, _("Challenge created with a generated corpus, hidden truth and rules.")
             )
-            return redirect("competitions:manage_challenge", event.slug, challenge.slug)
+            return _challenge_page(challenge)
     back = reverse("competitions:manage_event", args=[event.slug])
     return _form_page(
         request, form, _("New ad-linkage challenge from the template"), back, _("Create")
@@ -173,12 +170,9 @@ def challenge_from_template(request, event_slug):
 def challenge_manage(request, event_slug, challenge_slug):
     event, challenge = _challenge(request, event_slug, challenge_slug)
     phases = list(challenge.phases.all())
+    counts = phase_submission_counts(phases)
     for phase in phases:
-        phase.stale = phase.submissions.exclude(truth_version=phase.truth_version).count()
-        phase.counts = {
-            state: phase.submissions.filter(state=state).count()
-            for state in Submission.State.values
-        }
+        phase.stale, phase.counts = counts[phase.pk]
     return render(
         request,
         "competitions/organiser/challenge.html",
@@ -198,13 +192,14 @@ def challenge_edit(request, event_slug, challenge_slug):
     event, challenge = _challenge(request, event_slug, challenge_slug)
     form = forms.ChallengeForm(request.POST or None, instance=challenge, event=event)
     if request.method == "POST" and form.is_valid():
-        challenge = svc.instance_save(
-            instance=form.save(commit=False), event=event, actor=request.user,
-            action="challenge.edit", form=form,
-        )  # fmt: skip
-        messages.success(request, _("Challenge saved."))
-        return redirect("competitions:manage_challenge", event.slug, challenge.slug)
-    back = reverse("competitions:manage_challenge", args=[event.slug, challenge.slug])
+        with service_call(request, form) as call:
+            challenge = challenge_svc.challenge_update(
+                challenge=challenge, actor=request.user, data=form.cleaned_data
+            )
+        if call.ok:
+            messages.success(request, _("Challenge saved."))
+            return _challenge_page(challenge)
+    back = reverse("competitions:manage_challenge", args=[event.slug, challenge_slug])
     return _form_page(request, form, _("Edit challenge"), back)
 
 
@@ -213,45 +208,41 @@ def phase_new(request, event_slug, challenge_slug):
     event, challenge = _challenge(request, event_slug, challenge_slug)
     form = forms.PhaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        phase = form.save(commit=False)
-        phase.challenge = challenge
-        svc.instance_save(
-            instance=phase, event=event, actor=request.user, action="phase.create", form=form
-        )
-        messages.success(request, _("Phase created. Upload its ground truth."))
-        return redirect("competitions:manage_challenge", event.slug, challenge.slug)
+        with service_call(request, form) as call:
+            phase_svc.phase_create(challenge=challenge, actor=request.user, data=form.cleaned_data)
+        if call.ok:
+            messages.success(request, _("Phase created. Upload its ground truth."))
+            return _challenge_page(challenge)
     back = reverse("competitions:manage_challenge", args=[event.slug, challenge.slug])
     return _form_page(request, form, _("New phase"), back)
 
 
 @login_required
 def phase_edit(request, phase_id):
-    phase = _phase(request, phase_id)
+    phase = get_phase(request, phase_id)
     challenge = phase.challenge
     form = forms.PhaseForm(request.POST or None, instance=phase)
     back = reverse("competitions:manage_challenge", args=[challenge.event.slug, challenge.slug])
     if request.method == "POST" and form.is_valid():
-        svc.instance_save(
-            instance=form.save(commit=False), event=challenge.event, actor=request.user,
-            action="phase.edit", form=form,
-        )  # fmt: skip
-        messages.success(request, _("Phase saved."))
-        return redirect(back)
+        with service_call(request, form) as call:
+            phase_svc.phase_update(phase=phase, actor=request.user, data=form.cleaned_data)
+        if call.ok:
+            messages.success(request, _("Phase saved."))
+            return redirect(back)
     return _form_page(request, form, _("Edit phase"), back)
 
 
 @login_required
 def phase_truth(request, phase_id):
-    phase = _phase(request, phase_id)
+    phase = get_phase(request, phase_id)
     challenge = phase.challenge
     form = forms.TruthForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            summary = phase_set_truth(phase=phase, uploaded=upload, actor=request.user)
-        except ServiceError as error:
-            form.add_error("file", str(error))
-        else:
+        with service_call(request, form) as call:
+            summary = phase_svc.phase_set_truth(
+                phase=phase, uploaded=form.cleaned_data["file"], actor=request.user
+            )
+        if call.ok:
             messages.success(
                 request,
                 _("Ground truth accepted: %(rows)s rows (%(public)s public, %(private)s private).")
@@ -289,30 +280,27 @@ def phase_truth(request, phase_id):
 @login_required
 @require_POST
 def phase_rescore(request, phase_id):
-    phase = _phase(request, phase_id)
-    count = svc.phase_rescore(
+    phase = get_phase(request, phase_id)
+    count = phase_svc.phase_rescore(
         phase=phase, actor=request.user, reason=request.POST.get("reason", "")
     )
     messages.success(request, _("%(n)d submissions queued for rescoring.") % {"n": count})
-    return redirect(
-        request.POST.get("next") or reverse("competitions:manage_phase_truth", args=[phase.pk])
-    )
+    return redirect(safe_next(request, reverse("competitions:manage_phase_truth", args=[phase.pk])))
 
 
 @login_required
 @require_POST
 def phase_reveal(request, phase_id):
-    phase = _phase(request, phase_id)
+    phase = get_phase(request, phase_id)
     reveal = request.POST.get("reveal") == "yes"
-    svc.phase_reveal_private(phase=phase, actor=request.user, reveal=reveal)
+    phase_svc.phase_reveal_private(phase=phase, actor=request.user, reveal=reveal)
     messages.success(
         request,
         _("The private leaderboard is now public.")
         if reveal
         else _("The private leaderboard is hidden again."),
     )
-    challenge = phase.challenge
-    return redirect("competitions:manage_challenge", challenge.event.slug, challenge.slug)
+    return _challenge_page(phase.challenge)
 
 
 @login_required
@@ -321,26 +309,28 @@ def datafile_add(request, event_slug, challenge_slug):
     event, challenge = _challenge(request, event_slug, challenge_slug)
     form = forms.DataFileForm(request.POST, request.FILES)
     if form.is_valid():
-        data_file = form.save(commit=False)
-        data_file.challenge = challenge
-        svc.datafile_add(data_file=data_file, actor=request.user)
-        messages.success(request, _("File uploaded."))
+        data = form.cleaned_data
+        with service_call(request):
+            challenge_svc.datafile_add(
+                challenge=challenge, actor=request.user, upload=data["file"],
+                name=data["name"], kind=data["kind"], description=data["description"],
+            )  # fmt: skip
+            messages.success(request, _("File uploaded."))
     else:
         messages.error(
             request, _("The file was not uploaded: %(e)s") % {"e": form.errors.as_text()}
         )
-    return redirect("competitions:manage_challenge", event.slug, challenge.slug)
+    return _challenge_page(challenge)
 
 
 @login_required
 @require_POST
 def datafile_delete(request, event_slug, challenge_slug, file_id):
     event, challenge = _challenge(request, event_slug, challenge_slug)
-    svc.datafile_delete(
-        data_file=get_object_or_404(DataFile, pk=file_id, challenge=challenge), actor=request.user
-    )
+    data_file = get_object_or_404(DataFile, pk=file_id, challenge=challenge)
+    challenge_svc.datafile_delete(data_file=data_file, actor=request.user)
     messages.success(request, _("File deleted."))
-    return redirect("competitions:manage_challenge", event.slug, challenge.slug)
+    return _challenge_page(challenge)
 
 
 @login_required
@@ -373,27 +363,31 @@ def submission_moderate(request, submission_id):
     submission = get_object_or_404(
         Submission.objects.select_related("phase__challenge__event"), pk=submission_id
     )
+    if not can(request.user, "submission.view", submission):
+        raise Http404
     if not can(request.user, "submission.moderate", submission):
-        return redirect("competitions:home")
+        raise PermissionDenied
     form = forms.ModerationForm(request.POST)
     if form.is_valid():
-        try:
-            svc.submission_moderate(submission=submission, actor=request.user, **form.cleaned_data)
+        with service_call(request):
+            moderation_svc.submission_moderate(
+                submission=submission, actor=request.user, **form.cleaned_data
+            )
             messages.success(request, _("Done."))
-        except ServiceError as error:
-            messages.error(request, str(error))
     else:
         messages.error(request, _("Choose an action and give a reason."))
     challenge = submission.phase.challenge
     return redirect(
-        request.POST.get("next")
-        or reverse("competitions:manage_submissions", args=[challenge.event.slug, challenge.slug])
+        safe_next(
+            request,
+            reverse("competitions:manage_submissions", args=[challenge.event.slug, challenge.slug]),
+        )
     )
 
 
 @login_required
 def quota_override(request, phase_id, team_id):
-    phase = _phase(request, phase_id)
+    phase = get_phase(request, phase_id)
     team = get_object_or_404(Team, pk=team_id, challenge=phase.challenge)
     existing = phase.quota_overrides.filter(team=team).first()
     form = forms.QuotaOverrideForm(request.POST or None, instance=existing)
@@ -401,9 +395,13 @@ def quota_override(request, phase_id, team_id):
         "competitions:manage_challenge", args=[phase.challenge.event.slug, phase.challenge.slug]
     )
     if request.method == "POST" and form.is_valid():
-        svc.quota_override_set(team=team, phase=phase, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Limits for %(team)s changed.") % {"team": team.name})
-        return redirect(back)
+        with service_call(request, form) as call:
+            phase_svc.quota_override_set(
+                team=team, phase=phase, actor=request.user, **form.cleaned_data
+            )
+        if call.ok:
+            messages.success(request, _("Limits for %(team)s changed.") % {"team": team.name})
+            return redirect(back)
     quota = team_quota(team=team, phase=phase)
     title = _("Limits for %(team)s in %(phase)s (now: %(used)d of %(limit)d used today)") % {
         "team": team.name, "phase": phase.name, "used": quota.used_today, "limit": quota.daily_limit,

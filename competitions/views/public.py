@@ -1,19 +1,17 @@
-from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from ..models import DataFile, Event
-from ..permissions import can, has_accepted_rules, is_judge, is_organiser, team_of
+from ..models import DataFile
+from ..permissions import can
 from ..selectors.leaderboards import private_leaderboard, public_leaderboard
+from ..selectors.participation import events_visible_to, has_accepted_rules, team_of
 from ..selectors.quotas import team_quota
 from .helpers import current_phase, get_challenge, get_event
 
 
 def home(request):
-    events = Event.objects.filter(is_published=True)
-    if request.user.is_authenticated:
-        events = Event.objects.filter(Q(is_published=True) | Q(roles__user=request.user)).distinct()
+    events = events_visible_to(request.user)
     return render(request, "competitions/home.html", {"events": events})
 
 
@@ -25,7 +23,6 @@ def event_detail(request, event_slug):
         {
             "event": event,
             "challenges": event.challenges.all(),
-            "is_organiser": is_organiser(request.user, event),
         },
     )
 
@@ -51,10 +48,8 @@ def challenge_detail(request, event_slug, challenge_slug):
             "team": team,
             "quota": quota,
             "accepted": has_accepted_rules(request.user, challenge),
-            "can_download": can(request.user, "challenge.download", challenge),
             "data_files": challenge.data_files.all(),
             "submissions": submissions,
-            "is_organiser": is_organiser(request.user, challenge.event),
             "spec": challenge.task_spec,
         },
     )
@@ -82,8 +77,6 @@ def leaderboard(request, event_slug, challenge_slug):
         "metric_label": challenge.task_spec.metric_labels.get(
             challenge.primary_metric, challenge.primary_metric
         ),
-        "is_staff_view": is_organiser(request.user, challenge.event)
-        or is_judge(request.user, challenge.event),
     }
     template = "competitions/leaderboard.html"
     if request.headers.get("HX-Request"):
@@ -94,6 +87,4 @@ def leaderboard(request, event_slug, challenge_slug):
 def data_download(request, event_slug, challenge_slug, file_id):
     challenge = get_challenge(request, event_slug, challenge_slug, action="challenge.download")
     data_file = get_object_or_404(DataFile, pk=file_id, challenge=challenge)
-    if not can(request.user, "datafile.download", data_file):
-        raise Http404
     return FileResponse(data_file.file.open("rb"), as_attachment=True, filename=data_file.name)

@@ -14,9 +14,9 @@ from ..selectors.queue import (
     queue_health,
     workers_seen,
 )
-from ..services import ServiceError
-from ..services.organiser import phase_rescore, submission_moderate
-from .helpers import get_event
+from ..services.moderation import submission_moderate
+from ..services.phases import phase_rescore
+from .helpers import get_event, service_call
 
 
 @login_required
@@ -47,16 +47,13 @@ def rescore_submission(request, event_slug, submission_id):
         pk=submission_id,
         phase__challenge__event=event,
     )
-    try:
+    with service_call(request):
         submission_moderate(
             submission=submission,
             action="rescore",
             reason=request.POST.get("reason", ""),
             actor=request.user,
         )
-    except ServiceError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, _("The submission is queued for scoring again."))
     return redirect("competitions:manage_queue", event.slug)
 

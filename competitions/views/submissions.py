@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from ..models import Submission
 from ..permissions import can
 from ..selectors.queue import queue_position
-from ..services.submissions import SubmissionRefused, submission_create
-from .helpers import current_phase, get_challenge
+from ..services.submissions import submission_create
+from .helpers import current_phase, get_challenge, service_call
 
 
 @login_required
@@ -27,12 +27,11 @@ def submit(request, event_slug, challenge_slug):
     if uploaded is None:
         messages.error(request, _("Choose a file to upload."))
         return back
-    try:
+    with service_call(request) as call:
         submission = submission_create(
             user=request.user, phase=phase, uploaded=uploaded, note=request.POST.get("note", "")
         )
-    except SubmissionRefused as error:
-        messages.error(request, str(error))
+    if not call.ok:
         return back
     return redirect("competitions:submission", submission.pk)
 
@@ -100,7 +99,6 @@ def _detail_context(submission: Submission) -> dict:
         "primary_metric_label": spec.metric_labels.get(
             challenge.primary_metric, challenge.primary_metric
         ),
-        "show_private": submission.phase.private_revealed_at is not None,
         "queue_ahead": queue_position(submission),
         "waiting_seconds": waiting,
         "running_seconds": running,

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..models import MergeRequest, Submission, Team, TeamInvite
-from ..permissions import can, has_accepted_rules, team_of
+from ..permissions import can
+from ..selectors.participation import has_accepted_rules, team_of
 from ..selectors.teams import invite_expires_at, team_overview
-from ..services.final_selection import FinalSelectionRefused, submission_set_final
+from ..services.final_selection import submission_set_final
 from ..services.merges import (
     merge_request_accept,
     merge_request_cancel,
@@ -31,7 +32,7 @@ from ..services.teams import (
     team_join,
     team_leave,
 )
-from .helpers import get_challenge
+from .helpers import get_challenge, service_call
 
 
 def _back(challenge):
@@ -57,8 +58,9 @@ def accept_rules(request, event_slug, challenge_slug):
     if request.POST.get("accept") != "yes":
         messages.error(request, _("Tick the box to accept the rules."))
         return _back(challenge)
-    rules_accept(challenge=challenge, user=request.user)
-    messages.success(request, _("You accepted the rules. You can now download the data."))
+    with service_call(request):
+        rules_accept(challenge=challenge, user=request.user)
+        messages.success(request, _("You accepted the rules. You can now download the data."))
     return _back(challenge)
 
 
@@ -66,13 +68,10 @@ def accept_rules(request, event_slug, challenge_slug):
 @require_POST
 def create_team(request, event_slug, challenge_slug):
     challenge = get_challenge(request, event_slug, challenge_slug)
-    try:
+    with service_call(request):
         team = team_create(
             challenge=challenge, user=request.user, name=request.POST.get("name", "")
         )
-    except TeamError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(
             request,
             _("Team %(name)s created. Share its invite link to add members.") % {"name": team.name},
@@ -113,13 +112,14 @@ def join_team(request, token):
     if not can(request.user, "challenge.view", challenge):
         raise Http404
     if request.method == "POST":
-        if not has_accepted_rules(request.user, challenge) and request.POST.get("accept") == "yes":
-            rules_accept(challenge=challenge, user=request.user)
-        try:
+        with service_call(request) as call:
+            if (
+                not has_accepted_rules(request.user, challenge)
+                and request.POST.get("accept") == "yes"
+            ):
+                rules_accept(challenge=challenge, user=request.user)
             team_join(team=team, user=request.user)
-        except TeamError as error:
-            messages.error(request, str(error))
-        else:
+        if call.ok:
             messages.success(request, _("You joined %(name)s.") % {"name": team.name})
             return _back(challenge)
     return render(
@@ -146,7 +146,7 @@ def invite_detail(request, token):
     if not can(request.user, "challenge.view", challenge):
         raise Http404
     if request.method == "POST":
-        try:
+        with service_call(request) as call:
             if request.POST.get("action") == "decline":
                 team_invite_decline(invite=invite, user=request.user)
                 messages.info(
@@ -158,9 +158,7 @@ def invite_detail(request, token):
                     raise TeamError(_("Tick the box to accept the challenge rules first."))
                 rules_accept(challenge=challenge, user=request.user)
             team_invite_accept(invite=invite, user=request.user)
-        except TeamError as error:
-            messages.error(request, str(error))
-        else:
+        if call.ok:
             messages.success(request, _("You joined %(name)s.") % {"name": team.name})
             return _back(challenge)
     return render(
@@ -182,13 +180,10 @@ def invite_detail(request, token):
 def invite_send(request, team_id):
     team = _my_team(request, team_id)
     email = request.POST.get("email", "")
-    try:
+    with service_call(request):
         team_invite_send(
             team=team, user=request.user, email=email, site_url=request.build_absolute_uri("/")
         )
-    except TeamError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(
             request,
             _("Invitation sent to %(email)s. It works once and expires in 14 days.")
@@ -202,11 +197,8 @@ def invite_send(request, team_id):
 def invite_withdraw(request, team_id, invite_id):
     team = _my_team(request, team_id)
     invite = get_object_or_404(TeamInvite, pk=invite_id, team=team)
-    try:
+    with service_call(request):
         team_invite_withdraw(invite=invite, user=request.user)
-    except TeamError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invite.email})
     return _team_page(team)
 
@@ -215,11 +207,8 @@ def invite_withdraw(request, team_id, invite_id):
 @require_POST
 def invite_link_regenerate(request, team_id):
     team = _my_team(request, team_id)
-    try:
+    with service_call(request):
         team_invite_link_regenerate(team=team, user=request.user)
-    except TeamError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, _("New invite link made; the old one no longer works."))
     return _team_page(team)
 
@@ -229,10 +218,9 @@ def invite_link_regenerate(request, team_id):
 def leave(request, team_id):
     team = _my_team(request, team_id)
     challenge = team.challenge
-    try:
+    with service_call(request) as call:
         remaining = team_leave(team=team, user=request.user)
-    except TeamError as error:
-        messages.error(request, str(error))
+    if not call.ok:
         return _team_page(team)
     if remaining is None:
         messages.success(
@@ -249,10 +237,9 @@ def leave(request, team_id):
 @require_POST
 def disband(request, team_id):
     team = _my_team(request, team_id)
-    try:
+    with service_call(request) as call:
         team_disband(team=team, user=request.user)
-    except TeamError as error:
-        messages.error(request, str(error))
+    if not call.ok:
         return _team_page(team)
     messages.success(request, _("%(team)s was disbanded.") % {"team": team.name})
     return _back(team.challenge)
@@ -269,11 +256,8 @@ def merge_request(request, team_id):
     if target is None:
         messages.error(request, _("Choose the team you want to merge into."))
         return _team_page(team)
-    try:
+    with service_call(request):
         merge_request_create(from_team=team, to_team=target, user=request.user)
-    except TeamError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(
             request,
             _("Merge request sent to %(team)s. Its leader decides.") % {"team": target.name},
@@ -301,7 +285,7 @@ def merge_decide(request, merge_id, decision):
     merge = _merge_for(request, merge_id)
     challenge = merge.from_team.challenge
     back = redirect("competitions:team", challenge.event.slug, challenge.slug)
-    try:
+    with service_call(request):
         if decision == "accept":
             team = merge_request_accept(merge_request=merge, user=request.user)
             messages.success(
@@ -317,8 +301,6 @@ def merge_decide(request, merge_id, decision):
         else:
             merge_request_cancel(merge_request=merge, user=request.user)
             messages.success(request, _("Merge request withdrawn."))
-    except TeamError as error:
-        messages.error(request, str(error))
     return back
 
 
@@ -332,11 +314,8 @@ def submission_final(request, submission_id):
     if not can(request.user, "submission.view", submission):
         raise Http404
     final = request.POST.get("final") == "yes"
-    try:
+    with service_call(request):
         submission_set_final(submission=submission, user=request.user, final=final)
-    except FinalSelectionRefused as error:
-        messages.error(request, str(error))
-    else:
         if final:
             messages.success(
                 request,

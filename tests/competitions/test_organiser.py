@@ -98,7 +98,11 @@ def test_primary_metric_must_belong_to_task(client, organiser):
          "max_team_size": 3, "final_selection_limit": 2},
     )  # fmt: skip
     assert response.status_code == 200
-    assert "is not a metric of regression" in response.content.decode()
+    page = response.content.decode()
+    # Explained in the metrics' and the task's own names, not internal ids.
+    assert "“Pairwise F1” is not a metric of the task “Regression”" in page
+    assert "choose one of: RMSE, MAE" in page
+    assert not Challenge.objects.filter(slug="r").exists()
 
 
 @pytest.fixture

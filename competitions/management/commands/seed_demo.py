@@ -118,8 +118,9 @@ class Command(BaseCommand):
             work / "phones_normalised.csv", index=False
         )
 
-        for user in users.values():
-            rules_accept(challenge=challenge, user=user)
+        for name, user in users.items():
+            if name != "judge":  # judges never take part in the event they judge
+                rules_accept(challenge=challenge, user=user)
         team_create(
             challenge=challenge, user=users["organiser"], name="Organisers' baseline",
             is_baseline=True,

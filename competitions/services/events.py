@@ -1,0 +1,98 @@
+"""Events and who runs them: create, edit, grant and revoke organiser and judge roles."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import Event, EventRole, Membership
+from ..permissions import require
+from . import ServiceError
+from .audit import apply_changes, log_action
+
+EVENT_FIELDS = ("name", "slug", "tagline", "description", "starts_at", "ends_at", "is_published")
+
+
+class EventRefused(ServiceError):
+    pass
+
+
+def _check_event(event: Event) -> None:
+    if not (event.name or "").strip():
+        raise EventRefused(_("Give the event a name."), field="name")
+    others = Event.objects.filter(slug=event.slug).exclude(pk=event.pk)
+    if not event.slug or others.exists():
+        raise EventRefused(_("Another event uses this address (slug)."), field="slug")
+    if event.starts_at and event.ends_at and event.ends_at <= event.starts_at:
+        raise EventRefused(_("The event must end after it starts."), field="ends_at")
+
+
+@transaction.atomic
+def event_create(*, actor, data: dict) -> Event:
+    """Create an event; its creator becomes its organiser."""
+    require(actor, "event.create")
+    event = Event(**{name: data[name] for name in EVENT_FIELDS if name in data})
+    _check_event(event)
+    event.save()
+    EventRole.objects.create(event=event, user=actor, role=EventRole.Role.ORGANISER)
+    log_action(event=event, actor=actor, action="event.create", target=event)
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, actor, data: dict) -> Event:
+    """Change an event's fields; the audit log keeps each old and new value."""
+    require(actor, "event.manage", event)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    changes = apply_changes(event, {k: v for k, v in data.items() if k in EVENT_FIELDS})
+    if not changes:
+        return event
+    _check_event(event)
+    event.save(update_fields=list(changes))
+    log_action(
+        event=event, actor=actor, action="event.edit", target=event, data={"changed": changes}
+    )
+    return event
+
+
+@transaction.atomic
+def role_grant(*, event: Event, email: str, role: str, actor) -> EventRole:
+    require(actor, "event.manage", event)
+    if role not in EventRole.Role.values:
+        raise EventRefused(_("Choose organiser or judge."), field="role")
+    user = get_user_model().objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise EventRefused(
+            _("No account uses %(email)s; ask them to sign up first.") % {"email": email},
+            field="email",
+        )
+    if role == EventRole.Role.JUDGE:
+        team = (
+            Membership.objects.filter(user=user, challenge__event=event)
+            .select_related("team")
+            .first()
+        )
+        if team is not None:
+            raise EventRefused(
+                _(
+                    "%(email)s is in team %(team)s of this event; a judge cannot compete in "
+                    "the event they judge. They must leave the team first."
+                )
+                % {"email": email, "team": team.team.name},
+                field="email",
+            )
+    granted, _created = EventRole.objects.get_or_create(event=event, user=user, role=role)
+    log_action(event=event, actor=actor, action="role.grant", target=granted, data={"role": role})
+    return granted
+
+
+@transaction.atomic
+def role_revoke(*, role: EventRole, actor) -> None:
+    event = role.event
+    require(actor, "event.manage", event)
+    if (
+        role.role == EventRole.Role.ORGANISER
+        and event.roles.filter(role=EventRole.Role.ORGANISER).count() == 1
+    ):
+        raise EventRefused(_("An event needs at least one organiser."))
+    log_action(event=event, actor=actor, action="role.revoke", target=role)
+    role.delete()

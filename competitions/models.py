@@ -366,6 +366,40 @@ class Submission(models.Model):
         return self.state in {self.State.SCORED, self.State.FAILED}
 
 
+class ScoringRun(models.Model):
+    """One attempt at scoring a submission: which worker ran it and how it ended.
+
+    Written in the same transaction as each transition of its submission, so the history of
+    every submission (and the proof that a result was written exactly once) is in the database.
+    """
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SCORED = "scored", _("Scored")
+        FAILED = "failed", _("Failed")
+        # The run stopped answering (its worker died or hung) and the sweeper took it back.
+        ABANDONED = "abandoned", _("Abandoned")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="runs")
+    attempt = models.PositiveIntegerField()
+    run_token = models.CharField(max_length=64, unique=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.RUNNING)
+    failure = models.CharField(
+        max_length=16, choices=Submission.Failure.choices, default="", blank=True
+    )
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["submission", "attempt"]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} attempt {self.attempt}: {self.outcome}"
+
+
 class AuditLog(models.Model):
     """What organisers (and the platform) did, who did it, when and why."""
 

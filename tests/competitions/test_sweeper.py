@@ -10,9 +10,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+import scoring
+from competitions import tasks, worker
 from competitions.models import Notification, Submission
 from competitions.services import scoring as scoring_services
-from competitions.services import scoring_guards, sweeper
+from competitions.services import sweeper
 from competitions.services.scoring import (
     submission_fail_time_limit,
     submission_heartbeat,
@@ -21,10 +23,9 @@ from competitions.services.scoring import (
     submission_score,
     submission_start,
 )
-from competitions.services.scoring_guards import Heartbeat, memory_ceiling
 from competitions.services.submissions import submission_create
 from competitions.services.sweeper import submissions_sweep
-from scoring import tasks
+from competitions.worker import Heartbeat, memory_ceiling
 from tests import factories
 from tests.factories import PERFECT_CSV, upload
 
@@ -261,15 +262,16 @@ def test_redelivered_message_for_scored_submission_does_nothing(
 # Failures: the platform's or the file's, and what each costs
 
 
-def test_time_limit_is_a_platform_failure(team_member, phase, sweeper_settings):
+def test_time_limit_is_a_platform_failure(team_member, phase, sweeper_settings, monkeypatch):
     phase.time_limit_seconds = 7
     phase.save()
     submission = submit(team_member, phase)
 
-    def too_slow(_submission):
+    def too_slow(*args, **kwargs):
         raise SoftTimeLimitExceeded()
 
-    assert submission_score(submission_id=submission.pk, before_scoring=too_slow) == "error"
+    monkeypatch.setattr(scoring, "evaluate", too_slow)
+    assert submission_score(submission_id=submission.pk) == "error"
     submission.refresh_from_db()
     assert submission.state == Submission.State.FAILED
     assert submission.failure == Submission.Failure.PLATFORM
@@ -278,16 +280,15 @@ def test_time_limit_is_a_platform_failure(team_member, phase, sweeper_settings):
     assert submission.counts_for_quota is False
 
 
-def test_memory_error_is_a_platform_failure(team_member, phase):
+def test_memory_error_is_a_platform_failure(team_member, phase, monkeypatch):
     submission = submit(team_member, phase)
 
-    def too_big(_submission):
+    def too_big(*args, **kwargs):
         raise MemoryError()
 
-    assert (
-        submission_score(submission_id=submission.pk, memory_limit_mb=256, before_scoring=too_big)
-        == "error"
-    )
+    monkeypatch.setattr(scoring, "evaluate", too_big)
+
+    assert submission_score(submission_id=submission.pk, memory_limit_mb=256) == "error"
     submission.refresh_from_db()
     assert submission.failure == Submission.Failure.PLATFORM
     assert "memory limit of 256 MB" in submission.error_message
@@ -352,7 +353,9 @@ def test_time_limits_sent_with_the_message(
 
 @pytest.mark.django_db(transaction=True)
 def test_heartbeat_thread_beats_until_the_run_is_taken(team_member, phase, monkeypatch):
-    monkeypatch.setattr(tasks, "send_score_task", lambda **kwargs: True)  # no eager scoring
+    monkeypatch.setattr(
+        scoring_services, "send_score_task", lambda **kwargs: True
+    )  # no eager scoring
     submission = start_run(submit(team_member, phase), silent_for=100)
 
     def beat():
@@ -373,7 +376,7 @@ def test_heartbeat_thread_beats_until_the_run_is_taken(team_member, phase, monke
 
 
 def test_memory_ceiling_turns_exhaustion_into_memory_error():
-    if scoring_guards.resource is None or scoring_guards._address_space_bytes() is None:
+    if worker.resource is None or worker._address_space_bytes() is None:
         pytest.skip("needs Linux (RLIMIT_AS and /proc)")
     with pytest.raises(MemoryError):
         with memory_ceiling(64):
@@ -389,7 +392,7 @@ def test_worker_process_numeric_libraries_use_one_thread(settings):
     before = pyarrow.cpu_count()
     with threadpool_limits(limits=None):  # puts the BLAS thread counts back afterwards
         try:
-            tasks._one_core_per_process()
+            worker._one_core_per_process()
             assert pyarrow.cpu_count() == 1
             assert {pool["num_threads"] for pool in threadpool_info()} == {1}
         finally:

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,7 +14,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from competitions.models import Submission
+from competitions.models import ScoringRun, Submission
 from competitions.services.submissions import submission_create
 from tests import factories
 
@@ -51,7 +52,7 @@ class WorkerProcess:
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "datajam", "worker",
+                sys.executable, "-m", "celery", "-A", "tests.e2e.worker_app", "worker",
                 "-Q", "scoring,default", "-c", str(concurrency), "-n", self.name,
                 "--without-gossip", "--without-mingle", "-l", "INFO",
             ],
@@ -64,12 +65,20 @@ class WorkerProcess:
         """The worker's name as Submission.worker records it, up to the host."""
         return self.name.split("@")[0] + "@"
 
+    @property
+    def node_name(self) -> str:
+        return self.name.replace("%h", socket.gethostname())
+
     def wait_ready(self, timeout: float = 60.0) -> "WorkerProcess":
-        wait_for(
-            lambda: " ready." in self.output() or self.process.poll() is not None,
-            timeout=timeout,
-            message="the worker to start",
-        )
+        """Until the worker answers a ping through the broker (or dies)."""
+        from datajam.celery import app
+
+        def answers() -> bool:
+            if self.process.poll() is not None:
+                return True
+            return bool(app.control.ping(destination=[self.node_name], timeout=0.5))
+
+        wait_for(answers, timeout=timeout, message="the worker to start")
         assert self.process.poll() is None, self.output()[-3000:]
         return self
 
@@ -90,11 +99,6 @@ class WorkerProcess:
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
-
-    def result_writes(self, submission_id=None) -> list[str]:
-        """The result writes this worker logged (competitions/services/scoring.py)."""
-        needle = "result written: submission " + (str(submission_id) if submission_id else "")
-        return [line for line in self.output().splitlines() if needle in line]
 
 
 @pytest.fixture
@@ -173,6 +177,16 @@ def states(submissions) -> dict[str, int]:
     ):
         counts[state] = counts.get(state, 0) + 1
     return counts
+
+
+def results_written(submission=None, worker: "WorkerProcess | None" = None) -> int:
+    """Runs that wrote a result (scored or failed), from the database's run history."""
+    runs = ScoringRun.objects.filter(outcome__in=["scored", "failed"])
+    if submission is not None:
+        runs = runs.filter(submission=submission)
+    if worker is not None:
+        runs = runs.filter(worker__startswith=worker.node_prefix)
+    return runs.count()
 
 
 def all_finished(submissions) -> bool:

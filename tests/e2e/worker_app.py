@@ -1,0 +1,38 @@
+"""The Celery app the end-to-end tests start workers with: DataJam's own, plus slow scoring on
+request — test behaviour injected from the tests, never read by production code.
+
+``celery -A tests.e2e.worker_app worker`` with E2E_SCORING_DELAY=<seconds> makes each run sleep
+that long inside its scoring (under the heartbeat and the time limit, as a slow file would),
+for files whose original name contains E2E_SCORING_DELAY_MATCH (every file when that is unset).
+"""
+
+import os
+import time
+
+import scoring
+from datajam.celery import app  # noqa: F401  (what celery -A loads)
+
+DELAY = float(os.environ.get("E2E_SCORING_DELAY") or 0)
+MATCH = os.environ.get("E2E_SCORING_DELAY_MATCH", "")
+
+if DELAY:
+    import django
+
+    django.setup()
+    from competitions.services import scoring as scoring_service
+
+    _start, _evaluate = scoring_service.submission_start, scoring.evaluate
+    _running = {"name": ""}
+
+    def _start_and_remember(**kwargs):
+        submission = _start(**kwargs)
+        _running["name"] = submission.original_name if submission is not None else ""
+        return submission
+
+    def _slow_evaluate(*args, **kwargs):
+        if MATCH in _running["name"]:
+            time.sleep(DELAY)
+        return _evaluate(*args, **kwargs)
+
+    scoring_service.submission_start = _start_and_remember
+    scoring.evaluate = _slow_evaluate

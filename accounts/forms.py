@@ -11,4 +11,5 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "timezone"]
+        fields = ["first_name", "last_name", "language", "timezone"]
+        labels = {"language": _("Language")}

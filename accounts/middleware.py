@@ -1,6 +1,8 @@
 import zoneinfo
 
-from django.utils import timezone
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone, translation
 
 TIMEZONE_COOKIE = "datajam_tz"
 
@@ -28,4 +30,29 @@ class TimezoneMiddleware:
             timezone.deactivate()
         else:
             timezone.activate(zone)
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Pages in the signed-in person's own language (after ``AuthenticationMiddleware``).
+
+    Their saved choice wins over the browser's; someone who never chose keeps the language
+    the site picked for them (cookie or browser), which is saved once so that notifications and
+    e-mails sent to them later are in a language they read.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if user.language:
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
+            else:
+                current = translation.get_language() or settings.LANGUAGE_CODE
+                code = translation.get_supported_language_variant(current)
+                get_user_model().objects.filter(pk=user.pk, language="").update(language=code)
+                user.language = code
         return self.get_response(request)

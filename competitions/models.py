@@ -423,12 +423,18 @@ class AuditLog(models.Model):
 
 
 class Notification(models.Model):
-    """A message to one person shown on the site (and e-mailed where it matters)."""
+    """A message to one person shown on the site (and e-mailed where it matters).
+
+    ``message`` is the English source text (a gettext message id with ``%(name)s``
+    placeholders) and ``params`` its values: the text is put together in the reader's own
+    language and time zone each time it is shown or e-mailed (``selectors/notifications.py``).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    message = models.CharField(max_length=500)
+    message = models.TextField()
+    params = models.JSONField(default=dict, blank=True)
     link = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

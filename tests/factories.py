@@ -90,3 +90,10 @@ def upload(content: str | bytes, name: str = "predictions.csv"):
 
     data = content.encode() if isinstance(content, str) else content
     return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def notification_texts(user) -> list[str]:
+    """What the person reads in their notifications (rendered in the active language)."""
+    from competitions.selectors.notifications import notification_text
+
+    return [notification_text(n) for n in models.Notification.objects.filter(user=user)]

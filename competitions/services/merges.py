@@ -21,12 +21,13 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ..models import Membership, MergeRequest, QuotaOverride, Submission, Team
 from ..permissions import can
 from ..selectors.teams import merge_budgets
 from .audit import log_action
-from .notifications import notification_send
+from .notifications import notify
 from .teams import TeamError, check_merger_deadline, team_page_path
 
 
@@ -135,10 +136,12 @@ def merge_request_create(
     merge_request = MergeRequest.objects.create(
         from_team=from_team, to_team=to_team, requested_by=user
     )
-    notification_send(
+    notify(
         users=_leaders(to_team),
-        message=_("%(team)s asks to merge into your team %(target)s. Accept or refuse it.")
-        % {"team": from_team.name, "target": to_team.name},
+        message=gettext_noop(
+            "%(team)s asks to merge into your team %(target)s. Accept or refuse it."
+        ),
+        params={"team": from_team.name, "target": to_team.name},
         link=team_page_path(to_team),
     )
     return merge_request
@@ -228,10 +231,10 @@ def merge_request_accept(
         # invitations and its quota overrides; the audit entry above keeps the record.
         absorbed_name = absorbed.name
         absorbed.delete()
-        notification_send(
+        notify(
             users=[m.user for m in absorbed_members + target_members],
-            message=_("%(absorbed)s merged into %(team)s. You are all in %(team)s now.")
-            % {"absorbed": absorbed_name, "team": target.name},
+            message=gettext_noop("%(absorbed)s merged into %(team)s. You are all in %(team)s now."),
+            params={"absorbed": absorbed_name, "team": target.name},
             link=team_page_path(target),
         )
     return target
@@ -263,20 +266,20 @@ def _decide(merge_request: MergeRequest, user, state: str, note: str) -> MergeRe
         merge_request.decision_note = note.strip()[:300]
         merge_request.save(update_fields=["state", "decided_at", "decision_note"])
     if state == MergeRequest.State.REFUSED:
-        message = _("%(team)s refused to merge with %(from)s.") % {
-            "team": to_team.name,
-            "from": from_team.name,
-        }
+        params = {"team": to_team.name, "from": from_team.name}
+        message = gettext_noop("%(team)s refused to merge with %(from)s.")
         if merge_request.decision_note:
-            message += " " + _("Their note: %(note)s") % {"note": merge_request.decision_note}
-        notification_send(
-            users=_leaders(from_team), message=message, link=team_page_path(from_team)
-        )
+            message = gettext_noop("%(team)s refused to merge with %(from)s. Their note: %(note)s")
+            params["note"] = merge_request.decision_note
+        notify(
+            users=_leaders(from_team), message=message, params=params,
+            link=team_page_path(from_team),
+        )  # fmt: skip
     else:
-        notification_send(
+        notify(
             users=_leaders(to_team),
-            message=_("%(from)s withdrew its request to merge into %(team)s.")
-            % {"from": from_team.name, "team": to_team.name},
+            message=gettext_noop("%(from)s withdrew its request to merge into %(team)s."),
+            params={"from": from_team.name, "team": to_team.name},
             link=team_page_path(to_team),
         )
     return merge_request

@@ -23,15 +23,15 @@ from dataclasses import dataclass, field
 
 from celery import current_app
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from kombu.exceptions import ChannelError
 
 from ..models import Membership, Submission
-from .notifications import notification_send
+from .notifications import notify
 from .scoring import abandon_run, platform_message, scoring_time_limits, submission_requeue
 
 logger = logging.getLogger(__name__)
@@ -41,8 +41,13 @@ GAVE_UP_ERROR = (
     "Platform problem: the platform could not score this file in {attempts} attempts "
     "(the last time, {why})."
 )
-WHY_VANISHED = "the scoring worker stopped responding"
-WHY_TIME_LIMIT = "scoring ran past the time limit of {seconds} s"
+WHY_VANISHED = gettext_noop("the scoring worker stopped responding")
+WHY_TIME_LIMIT = gettext_noop("scoring ran past the time limit of %(seconds)s s")
+GAVE_UP_NOTICE = gettext_noop(
+    "Your submission “%(name)s” could not be scored in %(attempts)s attempts (the last time, "
+    "%(why_msg)s). This is not a problem with your file and it does not count toward your quota."
+)
+GAVE_UP_SUBJECT = gettext_noop("DataJam: your submission could not be scored")
 
 # "Ask the broker" marker for ``submissions_sweep(queue_length=...)``.
 ASK_BROKER = object()
@@ -104,7 +109,7 @@ def _why_stuck(submission: Submission, now: dt.datetime) -> str | None:
         submission.started_at is not None
         and submission.started_at + dt.timedelta(seconds=hard) + stale < now
     ):
-        return WHY_TIME_LIMIT.format(seconds=soft)
+        return WHY_TIME_LIMIT
     return None
 
 
@@ -160,7 +165,10 @@ def submission_give_up(
     *, submission: Submission, why: str, expect: dict, now: dt.datetime | None = None
 ) -> bool:
     """Fail a submission that ran out of attempts: a platform problem, refunded, team told."""
-    message = platform_message(GAVE_UP_ERROR.format(attempts=submission.attempts, why=why))
+    seconds = scoring_time_limits(submission.phase)[0]
+    message = platform_message(
+        GAVE_UP_ERROR.format(attempts=submission.attempts, why=why % {"seconds": seconds})
+    )
     failed = Submission.objects.filter(
         pk=submission.pk, state=Submission.State.RUNNING, **expect
     ).update(
@@ -174,24 +182,24 @@ def submission_give_up(
         return False
     abandon_run(run_token=expect.get("run_token", ""), message=message)
     logger.error("sweeper: submission %s failed after %s attempts", submission.pk, why)
-    transaction.on_commit(lambda: _tell_team(submission, message))
+    _tell_team(submission, why=why, seconds=seconds)
     return True
 
 
-def _tell_team(submission: Submission, message: str) -> None:
-    """A notification on the site and an e-mail to every member of the team."""
+def _tell_team(submission: Submission, *, why: str, seconds: int) -> None:
+    """A notification on the site and an e-mail to every member, each in their language."""
     members = [
         m.user for m in Membership.objects.filter(team_id=submission.team_id).select_related("user")
     ]
-    path = reverse("competitions:submission", args=[submission.pk])
-    text = f"Your submission “{submission.original_name}” could not be scored. {message}"
-    notification_send(users=members, message=text, link=path)
-    subject = "DataJam: your submission could not be scored"
-    body = f"{text}\n\n{settings.SITE_URL.rstrip('/')}{path}\n"
-    for user in members:
-        if not user.email:
-            continue
-        try:
-            send_mail(subject, body, None, [user.email])
-        except Exception:  # the site notification is there; a mail outage must not stop us
-            logger.warning("sweeper: could not e-mail %s", user.email, exc_info=True)
+    notify(
+        users=members,
+        message=GAVE_UP_NOTICE,
+        params={
+            "name": submission.original_name,
+            "attempts": submission.attempts,
+            "why_msg": why,
+            "seconds": seconds,
+        },
+        link=reverse("competitions:submission", args=[submission.pk]),
+        email_subject=GAVE_UP_SUBJECT,
+    )

@@ -21,6 +21,7 @@ Files that failed validation and platform failures never count, so they never bl
 import datetime as dt
 import logging
 import smtplib
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -33,6 +34,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ..formatting import local_datetime
 from ..models import (
@@ -45,10 +47,11 @@ from ..models import (
     new_token,
 )
 from ..permissions import can, require
+from ..selectors.notifications import as_reader
 from ..selectors.teams import counted_submissions, invite_expires_at, pending_invites
 from . import ServiceError
 from .audit import log_action
-from .notifications import notification_send
+from .notifications import notify
 
 logger = logging.getLogger(__name__)
 
@@ -173,9 +176,10 @@ def _add_member(*, team_pk: int, user, now: dt.datetime) -> Membership:
     except IntegrityError:
         raise TeamError(_("You are already in a team for this challenge.")) from None
     log_action(event=challenge.event, actor=user, action="team.join", target=team)
-    notification_send(
+    notify(
         users=[m.user for m in team.memberships.exclude(user=user).select_related("user")],
-        message=_("%(user)s joined your team %(team)s.") % {"user": user, "team": team.name},
+        message=gettext_noop("%(user)s joined your team %(team)s."),
+        params={"user": str(user), "team": team.name},
         link=team_page_path(team),
     )
     return membership
@@ -242,15 +246,18 @@ def team_invite_send(
     if created:
         invite = TeamInvite.objects.create(team=team, email=email, invited_by=user)
     accept_path = reverse("competitions:team_invite", args=[invite.token])
-    context = {
-        "team": team,
-        "challenge": challenge,
-        "inviter": user,
-        "accept_url": (site_url or settings.SITE_URL).rstrip("/") + accept_path,
-        "expires_at": local_datetime(invite_expires_at(invite)),
-    }
-    subject = render_to_string("email/team_invite_subject.txt", context).strip()
-    body = render_to_string("email/team_invite.txt", context)
+    # In the invitee's language and zone when they have an account, else in the inviter's.
+    invitee = _users_with_email(email).first()
+    with as_reader(invitee) if invitee is not None else nullcontext():
+        context = {
+            "team": team,
+            "challenge": challenge,
+            "inviter": user,
+            "accept_url": (site_url or settings.SITE_URL).rstrip("/") + accept_path,
+            "expires_at": local_datetime(invite_expires_at(invite)),
+        }
+        subject = render_to_string("email/team_invite_subject.txt", context).strip()
+        body = render_to_string("email/team_invite.txt", context)
     try:
         send_mail(subject, body, None, [email])
     except (smtplib.SMTPException, OSError):
@@ -264,10 +271,10 @@ def team_invite_send(
             )
             % {"email": email}
         ) from None
-    notification_send(
+    notify(
         users=_users_with_email(email).exclude(pk=user.pk),
-        message=_("%(user)s invited you to join team %(team)s in %(challenge)s.")
-        % {"user": user, "team": team.name, "challenge": challenge.title},
+        message=gettext_noop("%(user)s invited you to join team %(team)s in %(challenge)s."),
+        params={"user": str(user), "team": team.name, "challenge": challenge.title},
         link=accept_path,
     )
     return invite
@@ -317,10 +324,12 @@ def team_invite_decline(*, invite: TeamInvite, user) -> None:
         raise TeamError(_("This invitation was already used; there is nothing to decline."))
     team, email = invite.team, invite.email
     invite.delete()
-    notification_send(
+    notify(
         users=[invite.invited_by],
-        message=_("%(user)s (invited as %(email)s) declined the invitation to %(team)s.")
-        % {"user": user, "email": email, "team": team.name},
+        message=gettext_noop(
+            "%(user)s (invited as %(email)s) declined the invitation to %(team)s."
+        ),
+        params={"user": str(user), "email": email, "team": team.name},
         link=team_page_path(team),
     )
 
@@ -385,16 +394,17 @@ def team_leave(*, team: Team, user) -> Team | None:
             successor.role = Membership.Role.LEADER
             successor.save(update_fields=["role"])
             data["new_leader"] = str(successor.user)
-            notification_send(
+            notify(
                 users=[successor.user],
-                message=_("%(user)s left %(team)s; you are now its leader.")
-                % {"user": user, "team": team.name},
+                message=gettext_noop("%(user)s left %(team)s; you are now its leader."),
+                params={"user": str(user), "team": team.name},
                 link=team_page_path(team),
             )
         log_action(event=event, actor=user, action="team.leave", target=team, data=data)
-        notification_send(
+        notify(
             users=[m.user for m in remaining],
-            message=_("%(user)s left your team %(team)s.") % {"user": user, "team": team.name},
+            message=gettext_noop("%(user)s left your team %(team)s."),
+            params={"user": str(user), "team": team.name},
             link=team_page_path(team),
         )
     return team
@@ -418,8 +428,10 @@ def team_disband(*, team: Team, user) -> None:
         log_action(event=team.challenge.event, actor=user, action="team.disband", target=team)
         name = team.name
         _delete_team(team)
-        notification_send(
+        notify(
             users=others,
-            message=_("%(user)s disbanded your team %(team)s. You can create or join another.")
-            % {"user": user, "team": name},
+            message=gettext_noop(
+                "%(user)s disbanded your team %(team)s. You can create or join another."
+            ),
+            params={"user": str(user), "team": name},
         )

@@ -3,6 +3,7 @@ from django import template
 from ..formatting import local_datetime
 from ..markdown import render_markdown
 from ..permissions import can as can_do
+from ..selectors.notifications import notification_text
 
 register = template.Library()
 
@@ -34,3 +35,9 @@ def metric(value, digits: int = 4):
 def when(value):
     """A time in the viewer's zone, with the zone's name."""
     return local_datetime(value)
+
+
+@register.filter(name="notification_text")
+def notification_text_filter(notification) -> str:
+    """A notification in the reader's language and zone (the active ones)."""
+    return notification_text(notification)

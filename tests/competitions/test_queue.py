@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from competitions.models import AuditLog, EventRole, Notification, Submission
 from competitions.selectors import queue as queue_selectors
-from competitions.services.notifications import notification_send
+from competitions.services.notifications import notify
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -145,8 +145,8 @@ def test_rescore_refuses_another_events_submission(client, phase, organiser):
 
 
 def test_notifications_page_lists_and_marks_read(client, team_member):
-    notification_send(users=[team_member], message="Your submission could not be scored.")
-    notification_send(users=[factories.UserFactory()], message="Someone else's news.")
+    notify(users=[team_member], message="Your submission could not be scored.")
+    notify(users=[factories.UserFactory()], message="Someone else's news.")
     client.force_login(team_member)
     home = client.get(reverse("competitions:home")).content.decode()
     assert 'id="unread-count">1<' in home

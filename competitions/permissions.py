@@ -3,7 +3,8 @@
 Views, services, the API and templates (``{% can "action" obj as ok %}``) all ask it; services
 call ``require`` so no caller can skip a rule. A check only reads. The actions and who gets
 them are listed in ``competitions/README.md`` and checked for every role by
-``tests/competitions/test_permissions.py``, which is built from ``RULES`` itself.
+``tests/competitions/test_permissions.py``, which is built from ``RULES`` itself. Other apps
+add their actions with ``register_rules`` (``judging`` does, in ``JudgingConfig.ready``).
 """
 
 from collections.abc import Callable
@@ -142,6 +143,22 @@ RULES: dict[str, Callable] = {
 }
 
 
+def register_rules(rules: dict[str, Callable], *, objectless: set[str] | None = None) -> None:
+    """Let another app (``judging``) add its actions to the one permission function, from its
+    ``AppConfig.ready()``: this module imports no app that builds on it, so no import cycle."""
+    clashes = {action for action, rule in rules.items() if RULES.get(action, rule) is not rule}
+    if clashes:
+        raise ValueError(f"permission actions registered twice: {sorted(clashes)}")
+    RULES.update(rules)
+    OBJECTLESS.update(objectless or ())
+
+
+# For the rules of other apps: the same questions this module asks.
+is_organiser = _organiser
+is_judge = _judge
+may_view_event = _event_view
+
+
 def can(user, action: str, obj=None) -> bool:
     """Whether ``user`` may do ``action`` on ``obj``; unknown actions are refused loudly."""
     try:
@@ -159,4 +176,13 @@ def require(user, action: str, obj=None) -> None:
         raise PermissionRefused(_("You are not allowed to do this."))
 
 
-__all__ = ["OBJECTLESS", "RULES", "can", "require"]
+__all__ = [
+    "OBJECTLESS",
+    "RULES",
+    "can",
+    "is_judge",
+    "is_organiser",
+    "may_view_event",
+    "register_rules",
+    "require",
+]

@@ -38,3 +38,18 @@ def _schedule_sweeper(sender, **kwargs) -> None:
         name="sweep stuck submissions",
         expires=interval,
     )
+
+
+@app.on_after_configure.connect
+def _schedule_handin_reminders(sender, **kwargs) -> None:
+    """Beat looks for judged tracks whose hand-in closes within 24 hours and reminds their
+    teams, once per track and deadline (judging/services/reminders.py)."""
+    from django.conf import settings
+
+    interval = settings.JUDGING_REMINDER_INTERVAL_SECONDS
+    sender.add_periodic_task(
+        interval,
+        sender.signature("judging.tasks.remind_handins"),
+        name="remind teams of the project hand-in",
+        expires=interval,
+    )

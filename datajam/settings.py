@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "accounts",
     "competitions",
+    "judging",
     "starter",
 ]
 
@@ -184,6 +185,8 @@ STORAGES = {
 
 # Uploads: refused above this size before anything is stored.
 SUBMISSION_MAX_BYTES = int(os.environ.get("SUBMISSION_MAX_BYTES", str(200 * 1024 * 1024)))
+# Project write-ups (PDF or Markdown): refused above this size.
+PROJECT_WRITEUP_MAX_BYTES = int(os.environ.get("PROJECT_WRITEUP_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -228,6 +231,7 @@ CELERY_TASK_ROUTES = {
     "scoring.tasks.score_submission": {"queue": "scoring"},
     # Housekeeping goes to its own queue so a backlog of scoring never delays it.
     "scoring.tasks.sweep_submissions": {"queue": "default"},
+    "judging.tasks.remind_handins": {"queue": "default"},
 }
 # A worker process is replaced once a task leaves it above this resident size (KiB).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(
@@ -260,6 +264,11 @@ SCORING_QUEUED_GRACE_SECONDS = float(os.environ.get("SCORING_QUEUED_GRACE_SECOND
 SCORING_QUEUED_TIMEOUT_SECONDS = float(os.environ.get("SCORING_QUEUED_TIMEOUT_SECONDS", "300"))
 # How often beat runs the sweeper.
 SCORING_SWEEP_INTERVAL_SECONDS = float(os.environ.get("SCORING_SWEEP_INTERVAL_SECONDS", "30"))
+# How often beat looks for judged tracks whose hand-in closes within 24 hours (each track's
+# teams are reminded once).
+JUDGING_REMINDER_INTERVAL_SECONDS = float(
+    os.environ.get("JUDGING_REMINDER_INTERVAL_SECONDS", "900")
+)
 # Threads of the numeric libraries (OpenBLAS, Arrow) in each worker process: scale out with
 # processes (one per core), not threads. 0 leaves the libraries' own defaults.
 SCORING_THREADS_PER_PROCESS = int(os.environ.get("SCORING_THREADS_PER_PROCESS", "1"))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("judging.urls")),  # before competitions: /e/<event>/results/
     path("", include("competitions.urls")),
 ]
 

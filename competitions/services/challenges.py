@@ -19,6 +19,10 @@ CHALLENGE_FIELDS = (
 )  # fmt: skip
 
 
+# Addresses under /e/<event>/ that are pages of the event, not challenges (the results page).
+RESERVED_SLUGS = {"results"}
+
+
 class ChallengeRefused(ServiceError):
     pass
 
@@ -42,6 +46,12 @@ def _check_challenge(challenge: Challenge) -> None:
     others = Challenge.objects.filter(event_id=challenge.event_id, slug=challenge.slug)
     if not challenge.slug or others.exclude(pk=challenge.pk).exists():
         raise ChallengeRefused(_("Another challenge of this event uses this slug."), field="slug")
+    if challenge.slug in RESERVED_SLUGS:
+        raise ChallengeRefused(
+            _("“%(slug)s” is the address of an event page; choose another slug.")
+            % {"slug": challenge.slug},
+            field="slug",
+        )
     if challenge.task not in TASKS:
         raise ChallengeRefused(_("Choose one of the tasks offered."), field="task")
     spec = TASKS[challenge.task]

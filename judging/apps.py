@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class JudgingConfig(AppConfig):
+    name = "judging"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from competitions.permissions import register_rules
+
+        from . import tasks  # noqa: F401  (Celery tasks, registered by name in every process)
+        from .permissions import RULES
+
+        register_rules(RULES)

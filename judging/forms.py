@@ -1,0 +1,217 @@
+"""Forms shape input only; the rules (and their messages) live in ``judging/services``."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from competitions.forms import DateTimeInput
+from competitions.models import Submission, Team
+
+from .models import Criterion, Prize, Track
+
+
+def weight_text(weight) -> str:
+    """2.50 → "2.5", 10.00 → "10"."""
+    text = format(weight, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class TrackForm(forms.ModelForm):
+    class Meta:
+        model = Track
+        fields = [
+            "ranking", "leaderboard_weight", "phase", "handin_deadline", "normalise",
+            "assignment", "judges_per_project",
+        ]  # fmt: skip
+        labels = {
+            "ranking": _("Final ranking"),
+            "leaderboard_weight": _("Leaderboard weight in a blend (%)"),
+            "phase": _("Leaderboard phase"),
+            "handin_deadline": _("Project hand-in deadline"),
+            "normalise": _("Normalise each judge's scores (z-scores)"),
+            "assignment": _("Assigning projects to judges"),
+            "judges_per_project": _("Judges per project (when balanced)"),
+        }
+        help_texts = {
+            "leaderboard_weight": _(
+                "Blend only: the final position is this share of the leaderboard rank plus the "
+                "rest of the judges' rank."
+            ),
+            "phase": _("Whose private leaderboard counts; empty for the challenge's last phase."),
+            "handin_deadline": _("Needed when judges take part; in your time zone."),
+            "normalise": _(
+                "Centre and scale each judge's scores before averaging, so a harsh and a "
+                "generous judge weigh the same."
+            ),
+        }
+        widgets = {"handin_deadline": DateTimeInput()}
+
+    def __init__(self, *args, challenge, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = challenge.phases.all()
+        self.fields["phase"].required = False
+
+    def _post_clean(self):
+        """No model validation here: the service checks the track, with its own messages."""
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "description", "weight", "scale_min", "scale_max", "order"]
+        labels = {
+            "name": _("Name"),
+            "description": _("Description"),
+            "weight": _("Weight"),
+            "scale_min": _("Lowest score"),
+            "scale_max": _("Highest score"),
+            "order": _("Order"),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def _post_clean(self):
+        """The service checks names, weights and scales."""
+
+
+class ProjectForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What you built and how; Markdown."),
+    )
+    repository_url = forms.CharField(
+        label=_("Repository link"),
+        max_length=500,
+        required=False,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    demo_url = forms.CharField(
+        label=_("Demo or video link"),
+        max_length=500,
+        required=False,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    writeup = forms.FileField(
+        label=_("Write-up (PDF or Markdown, optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.md,.markdown"}),
+    )
+    remove_writeup = forms.BooleanField(label=_("Remove the current write-up"), required=False)
+    submissions = forms.ModelMultipleChoiceField(
+        label=_("Submissions the project stands on"),
+        queryset=Submission.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, team, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submissions"].queryset = Submission.objects.filter(
+            team=team, state=Submission.State.SCORED
+        ).order_by("-created_at")
+        self.fields["submissions"].label_from_instance = _submission_label
+        from django.template.defaultfilters import filesizeformat
+
+        self.fields["writeup"].help_text = _("At most %(size)s.") % {
+            "size": filesizeformat(max_bytes)
+        }
+
+
+def _submission_label(submission: Submission) -> str:
+    score = "—" if submission.public_score is None else f"{submission.public_score:.4f}"
+    return f"{submission.original_name} · {submission.phase.name} · {score}"
+
+
+class ConflictForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    reason = forms.CharField(label=_("Why (optional)"), max_length=300, required=False)
+
+    def __init__(self, *args, challenge, judges=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(
+            challenge=challenge, is_baseline=False
+        ).order_by("name")
+        if judges is not None:
+            self.fields["judge"] = forms.ModelChoiceField(label=_("Judge"), queryset=judges)
+            self.order_fields(["judge", "team", "reason"])
+
+
+class UnlockForm(forms.Form):
+    reason = forms.CharField(label=_("Why judging opens again"), max_length=300)
+
+
+class PrizeForm(forms.ModelForm):
+    class Meta:
+        model = Prize
+        fields = ["kind", "place", "name", "description"]
+        labels = {
+            "kind": _("Kind"),
+            "place": _("Place (1 for 1st)"),
+            "name": _("Name"),
+            "description": _("What the winner gets"),
+        }
+        help_texts = {
+            "name": _("Empty for a place: “1st place” and so on."),
+            "description": _("Money, an incubator place, an invitation to the next DataJam…"),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+
+    def _post_clean(self):
+        """The service checks places and names."""
+
+
+class AwardForm(forms.Form):
+    team = forms.ModelChoiceField(
+        label=_("Winner"), queryset=Team.objects.none(), required=False, empty_label=_("nobody")
+    )
+    reason = forms.CharField(
+        label=_("Reason (needed when it is not the team the standings suggest)"),
+        max_length=300,
+        required=False,
+    )
+
+    def __init__(self, *args, challenge, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(
+            challenge=challenge, is_baseline=False
+        ).order_by("name")
+
+
+class ScoreSheetForm(forms.Form):
+    """One whole-number field per criterion (empty allowed: drafts), and a comment."""
+
+    comment = forms.CharField(
+        label=_("Comment (for the organisers)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, criteria, values=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        values = values or {}
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            name = f"criterion_{criterion.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=criterion.name,
+                required=False,
+                min_value=criterion.scale_min,
+                max_value=criterion.scale_max,
+                help_text=_("%(low)s to %(high)s, weight %(weight)s. %(description)s")
+                % {
+                    "low": criterion.scale_min,
+                    "high": criterion.scale_max,
+                    "weight": weight_text(criterion.weight),
+                    "description": criterion.description,
+                },
+                initial=values.get(criterion.pk),
+            )
+        self.order_fields([f"criterion_{c.pk}" for c in self.criteria] + ["comment"])
+
+    def scores(self) -> dict[int, int | None]:
+        return {c.pk: self.cleaned_data.get(f"criterion_{c.pk}") for c in self.criteria}

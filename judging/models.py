@@ -1,0 +1,281 @@
+"""Judged tracks, projects, conflicts, criteria, score sheets, prizes and the results.
+
+Models hold data and constraints only: every write with a rule behind it is a service in
+``judging/services``, every read with logic a selector in ``judging/selectors``.
+
+Room for what comes next (screening, panels, rounds, a community vote): criteria belong to a
+track today and can later belong to a panel of it; a score sheet is one judge's view of one
+project and can later carry a round; a project can later carry an eligibility decision.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from competitions.models import Challenge, Event, Phase, Submission, Team, private_storage
+
+
+def writeup_path(instance, filename: str) -> str:
+    """Write-ups get random names in private storage: the path says nothing about the team."""
+    suffix = ".pdf" if filename.lower().endswith(".pdf") else ".md"
+    return f"writeups/{uuid.uuid4().hex}{suffix}"
+
+
+class Track(models.Model):
+    """How a challenge ends: its final ranking (leaderboard, judges or a blend), and, when
+    judges take part, the projects teams hand in and the judging of them."""
+
+    class Ranking(models.TextChoices):
+        LEADERBOARD = "leaderboard", _("Leaderboard only")
+        JUDGES = "judges", _("Judges only")
+        BLEND = "blend", _("Blend of leaderboard and judges")
+
+    class Assignment(models.TextChoices):
+        ALL = "all", _("Every judge judges every project")
+        BALANCED = "balanced", _("N judges per project, balanced")
+
+    class Judging(models.TextChoices):
+        OPEN = "open", _("Open")
+        LOCKED = "locked", _("Locked")
+
+    challenge = models.OneToOneField(Challenge, on_delete=models.CASCADE, related_name="track")
+    ranking = models.CharField(max_length=16, choices=Ranking.choices, default=Ranking.BLEND)
+    # Blend only: the leaderboard's share in percent; the judges have the rest.
+    leaderboard_weight = models.PositiveSmallIntegerField(
+        default=50, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    # The phase whose private leaderboard counts; empty: the challenge's last phase.
+    phase = models.ForeignKey(
+        Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handin_deadline = models.DateTimeField(null=True, blank=True)
+    normalise = models.BooleanField(default=False)
+    assignment = models.CharField(max_length=16, choices=Assignment.choices, default=Assignment.ALL)
+    judges_per_project = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1)]
+    )
+    judging = models.CharField(max_length=16, choices=Judging.choices, default=Judging.OPEN)
+    judging_locked_at = models.DateTimeField(null=True, blank=True)
+    # The 24-hour hand-in reminder went out (set by the periodic task, once per deadline).
+    handin_reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(leaderboard_weight__lte=100), name="track_weight_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.challenge)
+
+    @property
+    def event(self) -> Event:
+        return self.challenge.event
+
+    @property
+    def uses_judges(self) -> bool:
+        return self.ranking != self.Ranking.LEADERBOARD
+
+    @property
+    def uses_leaderboard(self) -> bool:
+        return self.ranking != self.Ranking.JUDGES
+
+    @property
+    def judges_weight(self) -> int:
+        """Blend only: the judges' share in percent."""
+        return 100 - self.leaderboard_weight
+
+    @property
+    def is_locked(self) -> bool:
+        return self.judging == self.Judging.LOCKED
+
+
+class Criterion(models.Model):
+    """A weighted criterion judges score on a scale (1–5, 0–10, …)."""
+
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    weight = models.DecimalField(max_digits=6, decimal_places=2, default=1)
+    scale_min = models.IntegerField(default=1)
+    scale_max = models.IntegerField(default=5)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["track", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(scale_max__gt=F("scale_min")), name="criterion_scale_rises"
+            ),
+            models.UniqueConstraint(fields=["track", "name"], name="unique_criterion_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    """What a team hands in for a judged track: one per team and track."""
+
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="projects")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="projects")
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text=_("Markdown."))
+    repository_url = models.URLField(max_length=500, blank=True)
+    demo_url = models.URLField(max_length=500, blank=True)
+    writeup = models.FileField(
+        upload_to=writeup_path, storage=private_storage, blank=True, max_length=255
+    )
+    writeup_name = models.CharField(max_length=255, blank=True)
+    writeup_size = models.PositiveBigIntegerField(default=0)
+    submissions = models.ManyToManyField(Submission, blank=True, related_name="projects")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["track", "team__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["track", "team"], name="one_project_per_team")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.title}"
+
+    @property
+    def writeup_is_pdf(self) -> bool:
+        return self.writeup.name.endswith(".pdf")
+
+
+class Conflict(models.Model):
+    """A judge's conflict of interest with a team: that judge never scores that team."""
+
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="judging_conflicts"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="judge_conflicts")
+    reason = models.CharField(max_length=300, blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["judge", "team"], name="one_conflict_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.judge} ↔ {self.team}"
+
+
+class ScoreSheet(models.Model):
+    """One judge's scores for one project. It exists once the judge is assigned the project.
+
+    State machine: draft → submitted, and back to draft if the judge reopens it; both only
+    while the track's judging is open. Only submitted sheets count in the standings.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("To do")
+        SUBMITTED = "submitted", _("Done")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sheets")
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="score_sheets"
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    comment = models.TextField(blank=True)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "judge"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "judge"], name="one_sheet_per_judge")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.judge} · {self.project} ({self.state})"
+
+
+class CriterionScore(models.Model):
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    value = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "criterion"], name="one_score_per_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value}"
+
+
+class Prize(models.Model):
+    """A place (1st, 2nd, …), an honourable mention or a special prize of a track, and its
+    winner once the organisers assign one."""
+
+    class Kind(models.TextChoices):
+        PLACE = "place", _("Place")
+        MENTION = "mention", _("Honourable mention")
+        SPECIAL = "special", _("Special prize")
+
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="prizes")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PLACE)
+    place = models.PositiveSmallIntegerField(null=True, blank=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    winner = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="prizes"
+    )
+    # Why the winner differs from the standings' suggestion (empty when it does not).
+    winner_reason = models.CharField(max_length=300, blank=True)
+    awarded_at = models.DateTimeField(null=True, blank=True)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["track", "pk"]  # places first: see selectors.results.prizes_in_order
+        constraints = [
+            models.UniqueConstraint(
+                fields=["track", "place"], condition=Q(kind="place"), name="one_prize_per_place"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventResults(models.Model):
+    """An event's results page. State machine: draft → published (one action, not undone)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Not published")
+        PUBLISHED = "published", _("Published")
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="results")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "event results"
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.state}"

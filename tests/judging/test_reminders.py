@@ -1,12 +1,15 @@
 """The 24-hour hand-in reminder: sent once, to every team, by the periodic task."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.utils import timezone
+from django.utils import timezone as tz
 
+from competitions.formatting import local_datetime
 from competitions.models import AuditLog, Notification
 from datajam.celery import app as celery_app
 from judging.services.reminders import handin_reminders_send
@@ -21,18 +24,28 @@ def set_deadline(track, hours: float):
     track.save()
 
 
-def test_teams_are_reminded_once_within_24_hours(judged):
+def test_teams_are_reminded_once_within_24_hours(judged, django_capture_on_commit_callbacks):
     judged.red_project.delete()  # Red has not handed in; Blue has
     set_deadline(judged.track, 30)
     assert handin_reminders_send() == 0
     set_deadline(judged.track, 23)
-    assert handin_reminders_send() == 2
+    reader = judged.red_people[0]
+    reader.timezone = "America/Toronto"
+    reader.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert handin_reminders_send() == 2
     red = Notification.objects.filter(user__in=judged.red_people)
     blue = Notification.objects.filter(user__in=judged.blue_people)
     assert red.count() == 2 and blue.count() == 2
     assert all("has not handed in" in n.message for n in red)
     assert all("can still change" in n.message for n in blue)
     assert len(mail.outbox) == 4
+    # Each reader gets the deadline in their own zone.
+    with tz.override(zoneinfo.ZoneInfo("America/Toronto")):
+        toronto = local_datetime(judged.track.handin_deadline)
+    letter = next(m for m in mail.outbox if m.to == [reader.email])
+    assert toronto in letter.body and "has not handed in" in letter.body
+    assert "closes in 24 hours" in letter.subject
     assert handin_reminders_send() == 0  # once
     assert Notification.objects.count() == 4
     entry = AuditLog.objects.get(action="handin.reminder")

@@ -1,7 +1,9 @@
 """``manage.py seed_demo``: a demo DataJam to click through, created once.
 
-An ad-linkage challenge from the template (synthetic corpus, hidden truth), an organiser, a judge,
-two teams with scored submissions and the organisers' baseline. Running it again changes nothing.
+An ad-linkage challenge from the template (synthetic corpus, hidden truth), an organiser, two
+judges, two teams with scored submissions and the organisers' baseline, and a judged track
+(criteria, both teams' projects, some judges' scores, prizes defined but not yet published; see
+``judging/demo.py``). Running it again changes nothing.
 """
 
 import datetime as dt
@@ -22,6 +24,7 @@ from competitions.services.submissions import submission_create
 from competitions.services.teams import rules_accept, team_create, team_join
 from competitions.storage import local_path
 from datajam.celery import app as celery_app
+from judging.demo import seed_judging
 from starter.baseline import predict
 from starter.phones import normalise_phone
 
@@ -30,6 +33,7 @@ PASSWORD = "datajam-demo"
 USERS = {
     "organiser": "organiser@datajam.local",
     "judge": "judge@datajam.local",
+    "judge2": "judge2@datajam.local",
     "alice": "alice@datajam.local",
     "bob": "bob@datajam.local",
     "carol": "carol@datajam.local",
@@ -82,7 +86,8 @@ class Command(BaseCommand):
             EventRole.objects.create(
                 event=event, user=users["organiser"], role=EventRole.Role.ORGANISER
             )
-            EventRole.objects.create(event=event, user=users["judge"], role=EventRole.Role.JUDGE)
+            for judge in ("judge", "judge2"):
+                EventRole.objects.create(event=event, user=users[judge], role=EventRole.Role.JUDGE)
             challenge = challenge_create_from_template(
                 event=event,
                 actor=users["organiser"],
@@ -97,6 +102,7 @@ class Command(BaseCommand):
             challenge.merger_deadline = now + dt.timedelta(days=20)
             challenge.save(update_fields=["max_team_size", "merger_deadline"])
         self._submissions(challenge, users)
+        seed_judging(challenge=challenge, users=users)
 
     def _submissions(self, challenge, users) -> None:
         """Real submissions through the real service, scored in-process."""
@@ -119,7 +125,7 @@ class Command(BaseCommand):
         )
 
         for name, user in users.items():
-            if name != "judge":  # judges never take part in the event they judge
+            if not name.startswith("judge"):  # judges never take part in the event they judge
                 rules_accept(challenge=challenge, user=user)
         team_create(
             challenge=challenge, user=users["organiser"], name="Organisers' baseline",

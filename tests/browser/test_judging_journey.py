@@ -1,0 +1,203 @@
+"""The end of an event in Chromium: a team hands in its project on a phone-sized screen; a
+judge declares a conflict and scores the other projects by keyboard; the organiser locks
+judging, assigns the places and publishes; a signed-out visitor opens the results page and
+sees 1st, 2nd and 3rd with their prizes. A screenshot per step (var/screenshots/)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from competitions.models import EventRole, Submission
+from judging.models import Conflict, Criterion, EventResults, Prize, Project, ScoreSheet, Track
+from judging.services.scoresheets import scoresheet_submit
+from tests import factories
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+PRIZES = {
+    1: "CA$3,000 and an incubator place",
+    2: "CA$1,500",
+    3: "An invitation to the next DataJam",
+}
+
+
+def log_in(page, base: str, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", "pass-word-123")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def fits_the_screen(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.fixture
+def event(db):
+    phase = factories.PhaseFactory(
+        challenge__title="Link the ads", challenge__event__name="DataJam"
+    )
+    challenge = phase.challenge
+    organiser = factories.UserFactory(username="olga", email="olga@example.org")
+    judge = factories.UserFactory(username="judith", email="judith@example.org")
+    second_judge = factories.UserFactory(username="jo", email="jo@example.org")
+    for user, role in [(organiser, "organiser"), (judge, "judge"), (second_judge, "judge")]:
+        EventRole.objects.create(event=challenge.event, user=user, role=role)
+    teams = {}
+    for name, email, private in [
+        ("Red", "alice@example.org", 0.9),
+        ("Blue", "bea@example.org", 0.7),
+        ("Green", "gus@example.org", 0.5),
+    ]:
+        team = factories.TeamFactory(challenge=challenge, name=name)
+        member = factories.UserFactory(username=email.split("@")[0], email=email)
+        factories.add_member(team, member, role="leader")
+        Submission.objects.create(
+            phase=phase, team=team, file="x.csv", original_name=f"{name.lower()}.csv",
+            state="scored", public_score=private, private_score=private,
+        )  # fmt: skip
+        teams[name] = team
+    track = Track.objects.create(
+        challenge=challenge, ranking="blend", leaderboard_weight=50,
+        handin_deadline=timezone.now() + dt.timedelta(days=2),
+    )  # fmt: skip
+    Criterion.objects.create(
+        track=track, name="Impact", weight=Decimal(2), scale_min=1, scale_max=5
+    )
+    Criterion.objects.create(
+        track=track, name="Craft", weight=Decimal(1), scale_min=0, scale_max=10
+    )
+    for name in ["Blue", "Green"]:
+        Project.objects.create(track=track, team=teams[name], title=f"{name} linker")
+    for place, description in PRIZES.items():
+        Prize.objects.create(
+            track=track, kind="place", place=place, name=["1st", "2nd", "3rd"][place - 1] + " place",
+            description=description,
+        )  # fmt: skip
+    return challenge, track, teams, second_judge
+
+
+def test_from_hand_in_to_published_results(live_server, page, event, tmp_path):
+    challenge, track, teams, second_judge = event
+    base = live_server.url
+    slug = challenge.event.slug
+    challenge_url = f"{base}/e/{slug}/{challenge.slug}/"
+    results_url = f"{base}/e/{slug}/results/"
+    assert page.goto(results_url).status == 404  # nothing before publication
+
+    # 1. Alice hands in Red's project on a phone: a bad link is refused next to its field.
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, base, "alice@example.org")
+    page.goto(challenge_url)
+    page.click("#project-tab")
+    page.wait_for_selector("#project-form")
+    assert "Hand-in deadline" in page.inner_text("#deadline")
+    page.fill("#id_title", "Phone-chain explorer")
+    page.fill("#id_summary", "Links ads by **normalised phones**.")
+    page.fill("#id_repository_url", "github.com/red/phones")
+    page.check("#project-form input[name=submissions]")
+    writeup = tmp_path / "writeup.md"
+    writeup.write_text("# How it works\n\nPhones, then text.\n")
+    page.set_input_files("#id_writeup", str(writeup))
+    page.click("#project-form button[type=submit]")
+    error = page.locator("#id_repository_url_error")
+    assert "http:// or https://" in error.inner_text()
+    assert page.get_attribute("#id_repository_url", "aria-describedby") == "id_repository_url_error"
+    assert page.input_value("#id_title") == "Phone-chain explorer"  # nothing typed is lost
+    assert fits_the_screen(page)
+    screenshot(page, "judging-journey-1-bad-link")
+    page.fill("#id_repository_url", "https://example.org/red/phones")
+    page.set_input_files("#id_writeup", str(writeup))
+    page.click("#project-form button[type=submit]")
+    page.wait_for_selector("#handed-in")
+    assert "Project saved" in page.inner_text(".messages")
+    assert fits_the_screen(page)
+    screenshot(page, "judging-journey-2-handed-in")
+    red = Project.objects.get(team=teams["Red"])
+    assert red.writeup_name == "writeup.md" and red.submissions.count() == 1
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # 2. The organiser assigns every project to every judge.
+    log_in(page, base, "olga@example.org")
+    page.goto(f"{base}/manage/e/{slug}/c/{challenge.slug}/")
+    page.click("#judging-link")
+    page.click("#assign-form button[type=submit]")
+    assert "6 new assignments." in page.inner_text(".messages")
+    screenshot(page, "judging-journey-3-assigned")
+
+    # 3. The judge declares a conflict with Red, then scores Blue and Green by keyboard.
+    log_in(page, base, "judith@example.org")
+    page.goto(f"{base}/judging/")
+    page.click("#judged-tracks a")
+    assert "Phone-chain explorer" in page.inner_text("#assigned")
+    page.select_option("#id_team", label="Red")
+    page.fill("#id_reason", "I mentor this team")
+    page.click("#conflict-form button[type=submit]")
+    assert "you will not see or score Red" in page.inner_text(".messages")
+    assert "Phone-chain explorer" not in page.inner_text("#assigned")
+    screenshot(page, "judging-journey-4-conflict")
+    for title, marks in [("Blue linker", ["4", "8"]), ("Green linker", ["2", "3"])]:
+        page.click(f"#assigned a:has-text('{title}')")
+        page.wait_for_selector("#sheet-form")
+        assert "Public leaderboard: rank" in page.inner_text("#team-ranks")
+        page.focus("#sheet-form input[type=number] >> nth=0")
+        page.keyboard.type(marks[0])
+        page.keyboard.press("Tab")
+        page.keyboard.type(marks[1])
+        page.keyboard.press("Tab")
+        page.keyboard.type("Solid work.")
+        page.click("#sheet-form button[value=submit]")
+        page.wait_for_selector("#assigned")
+        assert "Scores submitted" in page.inner_text(".messages")
+        if title == "Blue linker":
+            screenshot(page, "judging-journey-5-scored")
+    assert page.inner_text("#assigned").count("Done") == 2
+    assert Conflict.objects.filter(team=teams["Red"]).count() == 1
+    # The second judge scores Red highly (through the service, like the page).
+    criteria = list(track.criteria.all())
+    sheet = ScoreSheet.objects.get(project=red, judge=second_judge)
+    scoresheet_submit(
+        sheet=sheet, actor=second_judge, scores={criteria[0].pk: 5, criteria[1].pk: 10}, comment=""
+    )
+
+    # 4. The organiser locks judging, assigns the places the standings suggest, publishes.
+    log_in(page, base, "olga@example.org")
+    page.goto(f"{base}/manage/e/{slug}/c/{challenge.slug}/track/")
+    page.click("#lock-form button[type=submit]")
+    assert "Judging is locked" in page.inner_text(".messages")
+    standings = page.inner_text("#standings-card tbody")
+    assert standings.index("Red") < standings.index("Blue") < standings.index("Green")
+    for place, team in [(1, "Red"), (2, "Blue"), (3, "Green")]:
+        prize = Prize.objects.get(place=place)
+        form = page.locator(f"#prize-{prize.pk} form.award-form")
+        assert form.locator("select option:checked").inner_text() == team  # pre-filled
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector(".messages")
+    screenshot(page, "judging-journey-6-prizes")
+    page.goto(f"{base}/manage/e/{slug}/results/")
+    screenshot(page, "judging-journey-7-ready-to-publish")
+    page.click("#publish-form button[type=submit]")
+    page.wait_for_url(results_url)
+    assert "The results are published" in page.inner_text(".messages")
+    assert EventResults.objects.get(event=challenge.event).state == "published"
+
+    # 5. A signed-out visitor sees 1st, 2nd and 3rd with their prizes.
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.goto(results_url).status == 200
+    winners = page.locator(".winners li")
+    assert winners.count() == 3
+    for index, (place, team) in enumerate(
+        [("1st place", "Red"), ("2nd place", "Blue"), ("3rd place", "Green")]
+    ):
+        text = winners.nth(index).inner_text()
+        assert place in text and team in text and PRIZES[index + 1] in text
+    assert "Phone-chain explorer" in winners.nth(0).inner_text()
+    assert "alice" in winners.nth(0).inner_text()
+    assert fits_the_screen(page)
+    screenshot(page, "judging-journey-8-results")

@@ -1,6 +1,7 @@
 """Forms shape input only; the rules (and their messages) live in ``judging/services``."""
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from competitions.forms import DateTimeInput
@@ -111,8 +112,6 @@ class ProjectForm(forms.Form):
             team=team, state=Submission.State.SCORED
         ).order_by("-created_at")
         self.fields["submissions"].label_from_instance = _submission_label
-        from django.template.defaultfilters import filesizeformat
-
         self.fields["writeup"].help_text = _("At most %(size)s.") % {
             "size": filesizeformat(max_bytes)
         }

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from scoring import TASKS
 
 from .models import Challenge, DataFile, Event, EventRole, Phase, QuotaOverride
-from .services.challenges import metric_choices
+from .services.challenges import metric_choices, secondary_metric_choices
 
 # Labels of model fields (the models have no verbose_name), marked for translation.
 LABELS = {
@@ -26,6 +26,9 @@ LABELS = {
     "max_team_size": _("Max team size"),
     "merger_deadline": _("Merger deadline"),
     "final_selection_limit": _("Final selection limit"),
+    "secondary_metrics": _("Secondary metrics"),
+    "ladder": _("Ladder (against leaderboard probing)"),
+    "ladder_step": _("Ladder step"),
     "order": _("Order"),
     "daily_limit": _("Daily limit"),
     "total_limit": _("Total limit"),
@@ -69,6 +72,7 @@ class ChallengeForm(forms.ModelForm):
         fields = [
             "title", "slug", "summary", "task", "primary_metric", "description", "evaluation",
             "rules", "max_team_size", "merger_deadline", "final_selection_limit",
+            "secondary_metrics",
         ]  # fmt: skip
         labels = labels_for(fields)
         widgets = {"merger_deadline": DateTimeInput()}
@@ -88,6 +92,22 @@ class ChallengeForm(forms.ModelForm):
             label=LABELS["primary_metric"],
             help_text=_("The leaderboard ranks by this metric; it must belong to the task."),
         )
+        if self.instance.pk:
+            secondary = secondary_metric_choices(self.instance.task)
+        else:
+            secondary = [
+                (spec.label, secondary_metric_choices(name)) for name, spec in TASKS.items()
+            ]
+        self.fields["secondary_metrics"] = forms.MultipleChoiceField(
+            choices=secondary,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label=LABELS["secondary_metrics"],
+            help_text=_(
+                "Shown next to the primary metric on the leaderboards (at most four); "
+                "people can sort by them."
+            ),
+        )
 
 
 class PhaseForm(forms.ModelForm):
@@ -97,10 +117,23 @@ class PhaseForm(forms.ModelForm):
         model = Phase
         fields = [
             "name", "order", "starts_at", "ends_at", "daily_limit", "total_limit",
-            "failed_daily_limit", "time_limit_seconds",
+            "failed_daily_limit", "time_limit_seconds", "ladder", "ladder_step",
         ]  # fmt: skip
         labels = labels_for(fields)
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
+        help_texts = {
+            "ladder": _(
+                "With the Ladder (Blum & Hardt, 2015) a team's public score changes only when "
+                "it improves by more than a step, so probing the public part teaches little."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ladder"].required = False
+
+    def clean_ladder(self):
+        return self.cleaned_data.get("ladder") or Phase.Ladder.OFF
 
     def _post_clean(self):
         """No model validation here: the service checks the phase, with its own messages."""

@@ -99,6 +99,8 @@ class Challenge(models.Model):
     final_selection_limit = models.PositiveIntegerField(
         default=2, help_text=_("How many submissions a team may mark as final.")
     )
+    # Metric names of the task shown next to the primary one on the leaderboards, in order.
+    secondary_metrics = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -118,9 +120,19 @@ class Challenge(models.Model):
     def higher_is_better(self) -> bool:
         return self.task_spec.higher_is_better[self.primary_metric]
 
+    def metric_label(self, name: str) -> str:
+        return self.task_spec.metric_labels.get(name, name)
+
 
 class Phase(models.Model):
     """A period of a challenge with its own limits and hidden truth (e.g. development, final)."""
+
+    class Ladder(models.TextChoices):
+        """Blum & Hardt's Ladder (2015) for the public board: see ``competitions/ladder.py``."""
+
+        OFF = "off", _("Off: every improvement is shown")
+        FIXED = "fixed", _("Ladder with a fixed step")
+        AUTO = "auto", _("Parameter-free Ladder (step from the public part's size)")
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="phases")
     name = models.CharField(max_length=100)
@@ -141,6 +153,12 @@ class Phase(models.Model):
     truth_summary = models.JSONField(default=dict, blank=True)
     truth_version = models.PositiveIntegerField(default=0)
     private_revealed_at = models.DateTimeField(null=True, blank=True)
+    ladder = models.CharField(max_length=8, choices=Ladder.choices, default=Ladder.OFF)
+    ladder_step = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_("With a fixed step: the least gain on the public score that is shown."),
+    )
 
     class Meta:
         ordering = ["challenge", "order", "starts_at"]
@@ -398,6 +416,89 @@ class ScoringRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} attempt {self.attempt}: {self.outcome}"
+
+
+class Standing(models.Model):
+    """One team's row on a phase's leaderboards, kept in step with its submissions.
+
+    Written only by ``services/standings.py``, in the same transaction as every event that
+    changes it (a score, moderation, a rescore, a final choice, a merge, a new primary metric,
+    new truth, new Ladder settings); ``manage.py rebuild_standings`` derives it from scratch.
+    The ``*_key`` columns hold the score with its sign set so that smaller is always better,
+    so one index serves metrics of either direction.
+    """
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="standings")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="standings")
+    is_baseline = models.BooleanField(default=False)
+    entries = models.PositiveIntegerField(default=0)
+    last_submission_at = models.DateTimeField(null=True, blank=True)
+    # Submissions that count, per UTC day: {"2026-11-30": 3}; summed into StandingsDay.
+    daily = models.JSONField(default=dict, blank=True)
+
+    # The best raw public score (organisers and judges see it under the Ladder).
+    best_public = models.FloatField(null=True, blank=True)
+    best_public_key = models.FloatField(null=True, blank=True)
+    best_public_at = models.DateTimeField(null=True, blank=True)
+    best_public_submission = models.ForeignKey(
+        Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    public_metrics = models.JSONField(default=dict, blank=True)
+
+    # The released public score: the Ladder's, or the best raw one when the Ladder is off.
+    released = models.FloatField(null=True, blank=True)
+    released_key = models.FloatField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_submission = models.ForeignKey(
+        Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    released_metrics = models.JSONField(default=dict, blank=True)
+
+    # The best private score among the team's final choices (or its best N public ones).
+    best_private = models.FloatField(null=True, blank=True)
+    best_private_key = models.FloatField(null=True, blank=True)
+    best_private_at = models.DateTimeField(null=True, blank=True)
+    private_submission = models.ForeignKey(
+        Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    private_metrics = models.JSONField(default=dict, blank=True)
+
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "team"], name="one_standing_per_team_phase")
+        ]
+        indexes = [
+            models.Index(
+                fields=["phase", "released_key", "released_at", "team"], name="standing_public_idx"
+            ),
+            models.Index(
+                fields=["phase", "best_private_key", "best_private_at", "team"],
+                name="standing_private_idx",
+            ),
+            models.Index(fields=["phase", "updated_at"], name="standing_version_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} in {self.phase_id}: {self.released}"
+
+
+class StandingsDay(models.Model):
+    """How many submissions that count on a phase's board were made on one UTC day."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="standings_days")
+    day = models.DateField()
+    submissions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["phase", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "day"], name="one_count_per_phase_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phase_id} {self.day}: {self.submissions}"
 
 
 class AuditLog(models.Model):

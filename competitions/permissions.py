@@ -86,6 +86,27 @@ def _phase_view_private(user, phase: Phase) -> bool:
     return _event_view(user, event) and (_event_staff(user, event) or _private_revealed(phase))
 
 
+def _ladder_on(phase: Phase) -> bool:
+    return phase.ladder != Phase.Ladder.OFF
+
+
+def _phase_view_raw_scores(user, phase: Phase) -> bool:
+    """Raw public scores: everyone who sees the board without a Ladder; under the Ladder only
+    organisers and judges (participants see released values, on every page and export)."""
+    event = phase.challenge.event
+    if not _event_view(user, event):
+        return False
+    return not _ladder_on(phase) or _event_staff(user, event)
+
+
+def _submission_view_raw_score(user, submission: Submission) -> bool:
+    """A submission's own public score and metrics: its team sees them unless its phase uses
+    the Ladder (then the released value only); organisers always."""
+    if _organiser(user, submission.phase.challenge.event):
+        return True
+    return _own_team(user, submission) and not _ladder_on(submission.phase)
+
+
 def _submission_view_private_score(user, submission: Submission) -> bool:
     if _organiser(user, submission.phase.challenge.event):
         return True
@@ -130,9 +151,12 @@ RULES: dict[str, Callable] = {
     "challenge.download": _challenge_download,
     "phase.manage": _phase_organiser,
     "phase.view_private": _phase_view_private,
+    # Under the Ladder, raw public scores are for organisers and judges only.
+    "phase.view_raw_scores": _phase_view_raw_scores,
     "submission.view": _submission_view,
     "submission.download": _submission_view,
     "submission.view_private_score": _submission_view_private_score,
+    "submission.view_raw_score": _submission_view_raw_score,
     "submission.moderate": _submission_organiser,
     # Only the team chooses its final submissions; organisers moderate instead.
     "submission.select_final": _own_team,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public, submissions
+from .views import leaderboards, public, submissions
 
 C = "e/<slug:event_slug>/<slug:challenge_slug>/"
 
@@ -19,7 +19,13 @@ urlpatterns = [
     ),
     path("e/<slug:event_slug>/", public.event_detail, name="event"),
     path(C, public.challenge_detail, name="challenge"),
-    path(C + "leaderboard/", public.leaderboard, name="leaderboard"),
+    path(C + "leaderboard/", leaderboards.leaderboard, name="leaderboard"),
+    path(C + "leaderboard/export/", leaderboards.leaderboard_export, name="leaderboard_export"),
+    path(
+        C + "team/submissions.csv",
+        leaderboards.team_submissions_export,
+        name="team_submissions_export",
+    ),
     path(C + "data/<int:file_id>/", public.data_download, name="data_download"),
     path(C + "submit/", submissions.submit, name="submit"),
 ]

@@ -240,6 +240,9 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 
+# How often an open leaderboard asks whether it changed (an empty answer while it has not).
+LEADERBOARD_POLL_SECONDS = float(os.environ.get("LEADERBOARD_POLL_SECONDS", "15"))
+
 # Scoring runs (competitions/services/scoring.py) and the sweeper (services/sweeper.py).
 # Soft time limit of a run; a phase may set its own. The run is told at the soft limit and
 # fails cleanly; the process is killed if it is still busy SCORING_HARD_TIME_LIMIT_GRACE_SECONDS

@@ -1,102 +1,477 @@
-"""Leaderboards: the database picks each team's rows with window functions, so a phase with
-tens of thousands of submissions sends one row (public) or at most N rows (private) per team."""
+"""Leaderboards read from the standings table (one row per team per phase, see
+``services/standings.py``): a page of 100 rows costs the same few queries at 50 teams or 5,000.
+
+Two boards per phase: *public* (ranked by the released public score: the Ladder's, or the best
+raw one when the Ladder is off) and *private* (each team's best private score among its final
+choices). Baselines are shown in place, unranked; teams share a rank only on an exact tie
+(competition ranking: 1, 1, 3), the earlier submission listed first. What a viewer sees is
+decided by ``can()``: ``phase.view_raw_scores`` (raw public scores under the Ladder) and
+``phase.view_private``; the rows themselves never depend on who asks, so a rendered page of
+a board can be cached per phase, language and those two answers.
+"""
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+import math
+from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, Max, Q, Window
-from django.db.models.functions import Cast, RowNumber
+from django.db import connection
+from django.db.models import Count, F, FloatField, Max
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
-from ..models import Phase, Submission
+from ..ladder import auto_step, replay
+from ..models import Membership, Phase, Standing, StandingsDay, Submission, Team
 
-
-@dataclass
-class LeaderboardRow:
-    rank: int
-    team_id: int
-    team_name: str
-    is_baseline: bool
-    score: float | None
-    submission_id: str
-    submitted_at: dt.datetime
-    entries: int
+PER_PAGE = 100
+PUBLIC, PRIVATE = "public", "private"
+# Sort orders other than the metrics: the rank (the board's own order), entries, last upload.
+FIXED_SORTS = ("rank", "raw", "entries", "last")
 
 
-ROW_FIELDS = ("team_id", "team__name", "team__is_baseline", "id", "created_at", "entries")
-
-
-def _visible_scored(phase: Phase):
+def counted_submissions(phase_id: int):
+    """The submissions that count on a phase's boards: scored, neither hidden nor disqualified."""
     return Submission.objects.filter(
-        phase=phase,
+        phase_id=phase_id,
         state=Submission.State.SCORED,
         is_hidden=False,
         is_disqualified=False,
     )
 
 
-def _best_first(field: str, higher_is_better: bool) -> list:
-    """Best score first (missing scores last), then the earliest submission."""
-    score = F(field).desc(nulls_last=True) if higher_is_better else F(field).asc(nulls_last=True)
-    return [score, F("created_at").asc(), F("id").asc()]
+def ladder_step(phase: Phase) -> float | None:
+    """The phase's Ladder step η, or None when the Ladder is off."""
+    if phase.ladder == Phase.Ladder.FIXED:
+        return phase.ladder_step
+    if phase.ladder == Phase.Ladder.AUTO:
+        return auto_step(int((phase.truth_summary or {}).get("n_public") or 0))
+    return None
 
 
-def _per_team(phase: Phase, order: list):
-    team = [F("team_id")]
-    return _visible_scored(phase).annotate(
-        position=Window(RowNumber(), partition_by=team, order_by=order),
-        entries=Window(Count("id"), partition_by=team),
+@dataclass
+class BoardRow:
+    rank: int | None  # None: a baseline, or no score
+    team_id: int
+    team_name: str
+    is_baseline: bool
+    score: float | None  # the board's score: released public, or best private
+    raw: float | None  # the best raw public score (shown only to those who may see it)
+    metrics: dict  # the secondary metrics of the submission behind ``score``
+    entries: int
+    last_submission_at: dt.datetime | None
+    scored_at: dt.datetime | None  # when the submission behind ``score`` was made
+    members: list[str] = field(default_factory=list)
+    public_rank: int | None = None  # private board: the team's rank on the public board
+    secondary_values: list = field(default_factory=list)  # in the board's column order
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained (positive) or lost from the public board to the private one."""
+        if self.rank is None or self.public_rank is None:
+            return None
+        return self.public_rank - self.rank
+
+    @property
+    def is_new(self) -> bool:
+        return self.rank is not None and self.public_rank is None and not self.is_baseline
+
+
+@dataclass
+class Column:
+    name: str
+    label: str
+    higher_is_better: bool
+
+
+@dataclass
+class Board:
+    kind: str
+    rows: list[BoardRow]
+    page: int
+    pages: int
+    total: int
+    sort: str
+    metric: Column
+    secondary: list[Column]
+    show_raw: bool
+    ladder_step: float | None
+    per_page: int = PER_PAGE
+
+    @property
+    def first_position(self) -> int:
+        return (self.page - 1) * self.per_page + 1
+
+    @property
+    def last_position(self) -> int:
+        return self.first_position + len(self.rows) - 1
+
+    @property
+    def page_numbers(self) -> list[int]:
+        """Pages worth a link: the first, the last and two on each side of this one."""
+        near = range(max(1, self.page - 2), min(self.pages, self.page + 2) + 1)
+        return sorted({1, self.pages, *near})
+
+
+def _columns(phase: Phase) -> tuple[Column, list[Column]]:
+    challenge = phase.challenge
+    spec = challenge.task_spec
+
+    def column(name: str) -> Column:
+        return Column(name, spec.metric_labels.get(name, name), spec.higher_is_better[name])
+
+    secondary = [column(m) for m in challenge.secondary_metrics or [] if m in spec.metrics]
+    return column(challenge.primary_metric), secondary
+
+
+# Which standings columns each board reads.
+_KEYS = {
+    PUBLIC: ("released_key", "released", "released_at", "released_metrics"),
+    PRIVATE: ("best_private_key", "best_private", "best_private_at", "private_metrics"),
+}
+
+
+def _metrics_field(kind: str, raw: bool) -> str:
+    if kind == PRIVATE:
+        return "private_metrics"
+    return "public_metrics" if raw else "released_metrics"
+
+
+def rank_map(phase: Phase, kind: str, team_ids: list[int] | None = None) -> dict[int, int]:
+    """``{team id: rank}`` of the ranked teams (not baselines, with a score) on one board.
+
+    One query: a window over the phase's rows (thousands at most), filtered afterwards to
+    ``team_ids`` when given. Competition ranking on the exact score.
+    """
+    key = _KEYS[kind][0]
+    table = connection.ops.quote_name(Standing._meta.db_table)
+    sql = (
+        f"SELECT team_id, RANK() OVER (ORDER BY {key}) AS position FROM {table} "
+        f"WHERE phase_id = %s AND is_baseline = %s AND {key} IS NOT NULL"
     )
+    params: list = [phase.pk, False]
+    if team_ids is not None:
+        if not team_ids:
+            return {}
+        marks = ", ".join(["%s"] * len(team_ids))
+        sql = f"SELECT team_id, position FROM ({sql}) ranked WHERE team_id IN ({marks})"
+        params += list(team_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
-def _rank(rows: list[LeaderboardRow], higher_is_better: bool) -> list[LeaderboardRow]:
-    """Best score first; a tie goes to the team that reached it first (as on Kaggle), and tied
-    teams share a rank."""
+def _order(kind: str, sort: str, raw: bool, columns: dict[str, Column]) -> list:
+    key, _score, at, _metrics = _KEYS[kind]
+    official = [F(key).asc(nulls_last=True), F(at).asc(nulls_last=True), F("team_id").asc()]
+    if sort == "entries":
+        return [F("entries").desc(), *official]
+    if sort == "last":
+        return [F("last_submission_at").desc(nulls_last=True), *official]
+    if sort == "raw" and raw and kind == PUBLIC:
+        return [F("best_public_key").asc(nulls_last=True), F("best_public_at").asc(), *official]
+    if sort in columns:
+        column = columns[sort]
+        value = Cast(KT(f"{_metrics_field(kind, raw)}__{sort}"), FloatField())
+        first = (
+            value.desc(nulls_last=True) if column.higher_is_better else value.asc(nulls_last=True)
+        )
+        return [first, *official]
+    return official
 
-    def key(row: LeaderboardRow):
-        missing = row.score is None
-        value = 0.0 if missing else (-row.score if higher_is_better else row.score)
-        return (missing, value, row.submitted_at)
 
-    rows.sort(key=key)
-    previous = None
-    for position, row in enumerate(rows, start=1):
-        if previous is not None and row.score == previous.score:
-            row.rank = previous.rank
-        else:
-            row.rank = position
-        previous = row
+def _clean_sort(sort: str | None, secondary: list[Column], raw: bool, kind: str) -> str:
+    allowed = {"rank", "entries", "last", *(c.name for c in secondary)}
+    if raw and kind == PUBLIC:
+        allowed.add("raw")
+    return sort if sort in allowed else "rank"
+
+
+def _members(team_ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for team_id, username in (
+        Membership.objects.filter(team_id__in=team_ids)
+        .order_by("team_id", "joined_at", "pk")
+        .values_list("team_id", "user__username")
+    ):
+        found.setdefault(team_id, []).append(username)
+    return found
+
+
+ROW_COLUMNS = (
+    "team_id", "team__name", "is_baseline", "entries", "last_submission_at", "best_public",
+)  # fmt: skip
+
+
+def _rows(
+    phase: Phase, kind: str, raw: bool, queryset, members: bool, secondary: list[Column]
+) -> list[BoardRow]:
+    _key, score, at, _metrics = _KEYS[kind]
+    metrics_field = _metrics_field(kind, raw)
+    values = list(queryset.values_list(*ROW_COLUMNS, score, at, metrics_field))
+    team_ids = [v[0] for v in values]
+    ranks = rank_map(phase, kind, team_ids)
+    public_ranks = rank_map(phase, PUBLIC, team_ids) if kind == PRIVATE else {}
+    names = _members(team_ids) if members else {}
+    rows = []
+    for team_id, name, baseline, entries, last, best, value, when, metrics in values:
+        rows.append(
+            BoardRow(
+                rank=ranks.get(team_id),
+                team_id=team_id,
+                team_name=name,
+                is_baseline=baseline,
+                score=value,
+                raw=best if raw else None,
+                metrics=metrics or {},
+                entries=entries,
+                last_submission_at=last,
+                scored_at=when,
+                members=names.get(team_id, []),
+                public_rank=public_ranks.get(team_id),
+                secondary_values=[(metrics or {}).get(c.name) for c in secondary],
+            )
+        )
     return rows
 
 
-def _row(values: tuple, score: float | None) -> LeaderboardRow:
-    team_id, name, baseline, sub_id, created, entries = values
-    return LeaderboardRow(0, team_id, name, baseline, score, str(sub_id), created, entries)
+def board_page(
+    phase: Phase,
+    *,
+    kind: str = PUBLIC,
+    raw: bool = False,
+    page: int = 1,
+    sort: str | None = None,
+    per_page: int = PER_PAGE,
+) -> Board:
+    """One page of a board: the rows, their ranks and their members in five queries.
 
-
-def public_leaderboard(phase: Phase) -> list[LeaderboardRow]:
-    higher = phase.challenge.higher_is_better
-    rows = (
-        _per_team(phase, _best_first("public_score", higher))
-        .filter(position=1)
-        .values_list(*ROW_FIELDS, "public_score")
+    ``raw``: whether the viewer may see raw public scores (``phase.view_raw_scores``); the
+    caller has checked ``phase.view_private`` for the private board.
+    """
+    metric, secondary = _columns(phase)
+    sort = _clean_sort(sort, secondary, raw, kind)
+    standings = Standing.objects.filter(phase=phase)
+    total = standings.count()
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    order = _order(kind, sort, raw, {c.name: c for c in secondary})
+    start = (page - 1) * per_page
+    queryset = standings.order_by(*order)[start : start + per_page]
+    return Board(
+        kind=kind,
+        rows=_rows(phase, kind, raw, queryset, members=True, secondary=secondary),
+        page=page,
+        pages=pages,
+        total=total,
+        sort=sort,
+        metric=metric,
+        secondary=secondary,
+        show_raw=raw and kind == PUBLIC and ladder_step(phase) is not None,
+        ladder_step=ladder_step(phase),
+        per_page=per_page,
     )
-    return _rank([_row(values[:-1], values[-1]) for values in rows], higher)
 
 
-def private_leaderboard(phase: Phase) -> list[LeaderboardRow]:
-    """Each team's best private score among its final choices (or, if it chose none, among its
-    best N by public score, N being the challenge's final-selection limit)."""
-    higher = phase.challenge.higher_is_better
-    limit = phase.challenge.final_selection_limit
-    rows = (
-        _per_team(phase, _best_first("public_score", higher))
-        .annotate(finals=Window(Max(Cast("is_final", IntegerField())), partition_by=[F("team_id")]))
-        .filter(Q(finals=1, is_final=True) | Q(finals=0, position__lte=limit))
-        .order_by(*_best_first("private_score", higher))
-        .values_list(*ROW_FIELDS, "private_score")
+def board_all(phase: Phase, *, kind: str = PUBLIC, raw: bool = False) -> Board:
+    """Every row of a board in its own order (for the exports)."""
+    metric, secondary = _columns(phase)
+    queryset = (
+        Standing.objects.filter(phase=phase)
+        .select_related(None)
+        .order_by(*_order(kind, "rank", raw, {}))
     )
-    best: dict[int, LeaderboardRow] = {}
-    for values in rows:  # best private first: the first row of each team is its pick
-        if values[0] not in best:
-            best[values[0]] = _row(values[:-1], values[-1])
-    return _rank(list(best.values()), higher)
+    rows = _rows(phase, kind, raw, queryset, members=False, secondary=secondary)
+    return Board(
+        kind=kind,
+        rows=rows,
+        page=1,
+        pages=1,
+        total=len(rows),
+        sort="rank",
+        metric=metric,
+        secondary=secondary,
+        show_raw=raw and kind == PUBLIC and ladder_step(phase) is not None,
+        ladder_step=ladder_step(phase),
+        per_page=max(len(rows), 1),
+    )
+
+
+def team_board_page(phase: Phase, team_id: int, *, kind: str = PUBLIC) -> int | None:
+    """The page of the board (in its own order) that holds the team, or None if absent."""
+    key, _score, at, _metrics = _KEYS[kind]
+    row = Standing.objects.filter(phase=phase, team_id=team_id).values_list(key, at).first()
+    if row is None:
+        return None
+    value, when = row
+    standings = Standing.objects.filter(phase=phase)
+    if value is None:
+        ahead = (
+            standings.filter(**{f"{key}__isnull": False}).count()
+            + standings.filter(**{f"{key}__isnull": True, "team_id__lt": team_id}).count()
+        )
+    else:
+        ahead = (
+            standings.filter(**{f"{key}__lt": value}).count()
+            + standings.filter(**{key: value, f"{at}__lt": when}).count()
+            + standings.filter(**{key: value, at: when, "team_id__lt": team_id}).count()
+        )
+    return ahead // PER_PAGE + 1
+
+
+def private_and_public_ranks(phase: Phase) -> dict[int, tuple[int | None, int | None]]:
+    """``{team id: (private rank, public rank)}`` for every ranked team (for the reveal)."""
+    private = rank_map(phase, PRIVATE)
+    public = rank_map(phase, PUBLIC)
+    return {team: (private.get(team), public.get(team)) for team in set(private) | set(public)}
+
+
+def standings_version(phase: Phase) -> str:
+    """A short tag that changes whenever the phase's boards may show something new: a row
+    written or removed, or a setting the boards depend on. One small indexed query."""
+    summary = Standing.objects.filter(phase_id=phase.pk).aggregate(
+        n=Count("id"), at=Max("updated_at")
+    )
+    challenge = phase.challenge
+    parts = [
+        phase.pk,
+        summary["n"],
+        summary["at"].isoformat() if summary["at"] else "",
+        challenge.primary_metric,
+        ",".join(challenge.secondary_metrics or []),
+        phase.private_revealed_at.isoformat() if phase.private_revealed_at else "",
+        phase.ladder,
+        phase.ladder_step,
+    ]
+    return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+# --- History --------------------------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    """One team's score over time: (time, value) points; ``marks``: the submissions' own
+    scores (raw viewers) or the moments the released score moved (under the Ladder)."""
+
+    team_id: int
+    label: str
+    points: list[tuple[dt.datetime, float]]
+    marks: list[tuple[dt.datetime, float]] = field(default_factory=list)
+
+
+def _team_series(
+    phase: Phase, rows: list[tuple], raw: bool, team_id: int, label: str, marks: bool = True
+) -> Series | None:
+    """The running best (raw) or released score (Ladder) at each change; with ``marks``, each
+    submission's own score (raw) or the moments the released score moved (Ladder)."""
+    higher = phase.challenge.higher_is_better
+    step = None if raw else ladder_step(phase)
+    steps = replay([score for _at, score in rows], step, higher)
+    points, marked = [], []
+    for (created, score), taken in zip(rows, steps, strict=True):
+        if taken.moved:
+            points.append((created, taken.released))
+        if marks and raw and score is not None:
+            marked.append((created, score))
+        elif marks and not raw and taken.moved:
+            marked.append((created, taken.released))
+    if not points:
+        return None
+    return Series(team_id, label, points, marked)
+
+
+def top_history(phase: Phase, *, raw: bool, top: int = 10) -> list[Series]:
+    """The best score over time of the board's top ``top`` ranked teams (two queries)."""
+    leaders = list(
+        Standing.objects.filter(phase=phase, is_baseline=False, released_key__isnull=False)
+        .order_by("released_key", "released_at", "team_id")
+        .values_list("team_id", "team__name")[:top]
+    )
+    by_team: dict[int, list] = {team_id: [] for team_id, _name in leaders}
+    for team_id, created, score in (
+        counted_submissions(phase.pk)
+        .filter(team_id__in=list(by_team))
+        .order_by("team_id", "created_at", "id")
+        .values_list("team_id", "created_at", "public_score")
+    ):
+        by_team[team_id].append((created, score))
+    series = [
+        _team_series(phase, by_team[team_id], raw, team_id, name) for team_id, name in leaders
+    ]
+    return [s for s in series if s is not None]
+
+
+def team_history(phase: Phase, team: Team, *, raw: bool) -> Series | None:
+    rows = list(
+        counted_submissions(phase.pk)
+        .filter(team=team)
+        .order_by("created_at", "id")
+        .values_list("created_at", "public_score")
+    )
+    return _team_series(phase, rows, raw, team.pk, team.name)
+
+
+def daily_submissions(phase: Phase) -> list[tuple[dt.date, int]]:
+    """Submissions that count on the board, per UTC day, with the empty days in between."""
+    counts = dict(StandingsDay.objects.filter(phase=phase).values_list("day", "submissions"))
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    days = (last - first).days + 1
+    return [
+        (first + dt.timedelta(days=i), counts.get(first + dt.timedelta(days=i), 0))
+        for i in range(days)
+    ]
+
+
+# --- One submission under the Ladder --------------------------------------------------------
+
+
+@dataclass
+class LadderOutcome:
+    released: float | None  # the team's released score right after this submission
+    moved: bool  # whether this submission changed it
+    step: float
+
+
+def ladder_outcome(submission: Submission) -> LadderOutcome | None:
+    """What the public board released for this submission, if its phase uses the Ladder and
+    it counts (scored, neither hidden nor disqualified)."""
+    phase = submission.phase
+    step = ladder_step(phase)
+    if step is None:
+        return None
+    rows = list(
+        counted_submissions(phase.pk)
+        .filter(team_id=submission.team_id)
+        .order_by("created_at", "id")
+        .values_list("id", "public_score")
+    )
+    steps = replay([score for _id, score in rows], step, phase.challenge.higher_is_better)
+    for (pk, _score), taken in zip(rows, steps, strict=True):
+        if pk == submission.pk:
+            return LadderOutcome(taken.released, taken.moved, step)
+    return None
+
+
+def released_submission_ids(phase: Phase, team: Team) -> dict:
+    """``{submission id: released value after it}`` for a team's counted submissions."""
+    step = ladder_step(phase)
+    rows = list(
+        counted_submissions(phase.pk)
+        .filter(team=team)
+        .order_by("created_at", "id")
+        .values_list("id", "public_score")
+    )
+    steps = replay([s for _id, s in rows], step, phase.challenge.higher_is_better)
+    return {pk: (taken.released, taken.moved) for (pk, _s), taken in zip(rows, steps, strict=True)}
+
+
+def public_leaderboard(phase: Phase) -> list[BoardRow]:
+    """Every row of the public board (released scores), in its order: for other apps."""
+    return board_all(phase, kind=PUBLIC).rows
+
+
+def private_leaderboard(phase: Phase) -> list[BoardRow]:
+    """Every row of the private board, in its order (the caller checks who may see it)."""
+    return board_all(phase, kind=PRIVATE).rows

@@ -8,15 +8,18 @@ from django.utils.translation import gettext as _
 
 from scoring import TASKS
 
-from ..models import Challenge, DataFile, Event, Submission
+from ..models import Challenge, DataFile, Event, Phase, Submission
 from ..permissions import require
 from . import ServiceError
 from .audit import apply_changes, log_action
+from .standings import lock_challenge_teams, standings_rebuild_challenge
 
 CHALLENGE_FIELDS = (
     "title", "slug", "summary", "task", "primary_metric", "description", "evaluation", "rules",
-    "max_team_size", "merger_deadline", "final_selection_limit",
+    "max_team_size", "merger_deadline", "final_selection_limit", "secondary_metrics",
 )  # fmt: skip
+# Columns a leaderboard has room for next to the primary metric (on a phone too).
+MAX_SECONDARY_METRICS = 4
 
 
 # Addresses under /e/<event>/ that are pages of the event, not challenges (the results page).
@@ -31,6 +34,12 @@ def metric_choices(task: str) -> list[tuple[str, str]]:
     """The metrics a challenge of this task may rank by, with their human names."""
     spec = TASKS[task]
     return [(name, spec.metric_labels.get(name, name)) for name in spec.ranking_metrics]
+
+
+def secondary_metric_choices(task: str) -> list[tuple[str, str]]:
+    """Every metric of the task may be shown next to the primary one (coverage too)."""
+    spec = TASKS[task]
+    return [(name, spec.metric_labels.get(name, name)) for name in spec.metrics]
 
 
 def _metric_label(metric: str) -> str:
@@ -65,10 +74,61 @@ def _check_challenge(challenge: Challenge) -> None:
             },
             field="primary_metric",
         )
+    _check_secondary_metrics(challenge)
     if challenge.max_team_size is not None and challenge.max_team_size < 1:
         raise ChallengeRefused(
             _("A team needs room for at least one person."), field="max_team_size"
         )
+
+
+def _check_secondary_metrics(challenge: Challenge) -> None:
+    spec = TASKS[challenge.task]
+    chosen = challenge.secondary_metrics
+    if chosen in (None, ""):
+        chosen = challenge.secondary_metrics = []
+    if not isinstance(chosen, list | tuple) or not all(isinstance(m, str) for m in chosen):
+        raise ChallengeRefused(
+            _("Choose the secondary metrics from the list."), field="secondary_metrics"
+        )
+    unknown = [m for m in chosen if m not in spec.metrics]
+    if unknown:
+        raise ChallengeRefused(
+            _("“%(metric)s” is not a metric of the task “%(task)s”; choose among: %(choices)s.")
+            % {
+                "metric": unknown[0],
+                "task": spec.label,
+                "choices": ", ".join(label for _n, label in secondary_metric_choices(spec.name)),
+            },
+            field="secondary_metrics",
+        )
+    if challenge.primary_metric in chosen:
+        raise ChallengeRefused(
+            _("%(metric)s is already the primary metric; choose other secondary metrics.")
+            % {"metric": _metric_label(challenge.primary_metric)},
+            field="secondary_metrics",
+        )
+    if len(set(chosen)) != len(chosen):
+        raise ChallengeRefused(
+            _("Each secondary metric can be chosen once."), field="secondary_metrics"
+        )
+    if len(chosen) > MAX_SECONDARY_METRICS:
+        raise ChallengeRefused(
+            _("Choose at most %(n)d secondary metrics: the leaderboard has room for no more.")
+            % {"n": MAX_SECONDARY_METRICS},
+            field="secondary_metrics",
+        )
+    challenge.secondary_metrics = list(chosen)
+    if challenge.pk and not challenge.higher_is_better:
+        auto = challenge.phases.filter(ladder=Phase.Ladder.AUTO).first()
+        if auto is not None:
+            raise ChallengeRefused(
+                _(
+                    "%(phase)s uses the parameter-free Ladder, which needs a score between 0 "
+                    "and 1; %(metric)s is not. Give that phase a fixed Ladder step first."
+                )
+                % {"phase": auto.name, "metric": _metric_label(challenge.primary_metric)},
+                field="primary_metric",
+            )
 
 
 @transaction.atomic
@@ -90,12 +150,16 @@ def _has_truth_or_submissions(challenge: Challenge) -> bool:
 
 def challenge_rederive_scores(*, challenge: Challenge) -> int:
     """Set every submission's public and private score from its stored metrics, for the
-    challenge's primary metric: a new primary metric needs no re-scoring. Returns the count."""
+    challenge's primary metric: a new primary metric needs no re-scoring. The standings of
+    every phase are derived again in the same transaction. Returns the count."""
+    lock_challenge_teams(challenge.pk)
     metric = challenge.primary_metric
-    return Submission.objects.filter(phase__challenge=challenge).update(
+    count = Submission.objects.filter(phase__challenge=challenge).update(
         public_score=Cast(KT(f"public_scores__{metric}"), FloatField()),
         private_score=Cast(KT(f"private_scores__{metric}"), FloatField()),
     )
+    standings_rebuild_challenge(challenge=challenge)
+    return count
 
 
 @transaction.atomic
@@ -122,6 +186,9 @@ def challenge_update(*, challenge: Challenge, actor, data: dict) -> Challenge:
     data_logged = {"changed": changes}
     if "primary_metric" in changes:
         data_logged["rescored_from_stored_metrics"] = challenge_rederive_scores(challenge=challenge)
+    elif "final_selection_limit" in changes:
+        # Teams that chose no finals are judged on their best N: N changed for all of them.
+        standings_rebuild_challenge(challenge=challenge)
     log_action(
         event=challenge.event, actor=actor, action="challenge.edit", target=challenge,
         data=data_logged,

@@ -16,6 +16,7 @@ from ..models import Submission, Team
 from ..permissions import can
 from . import ServiceError
 from .audit import log_action
+from .standings import standing_refresh
 
 
 class FinalSelectionRefused(ServiceError):
@@ -66,6 +67,7 @@ def submission_set_final(
                 )
         submission.is_final = final
         submission.save(update_fields=["is_final"])
+        standing_refresh(phase_id=phase.pk, team_id=team.pk)
         log_action(
             event=phase.challenge.event,
             actor=user,

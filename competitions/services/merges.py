@@ -28,6 +28,7 @@ from ..permissions import can
 from ..selectors.teams import merge_budgets
 from .audit import log_action
 from .notifications import notify
+from .standings import standings_after_merge
 from .teams import TeamError, check_merger_deadline, team_page_path
 
 
@@ -226,6 +227,9 @@ def merge_request_accept(
                 "final_marks_cleared": finals_cleared,
                 "quota_overrides_dropped": overrides,
             },
+        )
+        standings_after_merge(
+            absorbed_id=absorbed.pk, target_id=target.pk, challenge_id=target.challenge_id
         )
         # Deleting the absorbed team also deletes its requests (this one included), its
         # invitations and its quota overrides; the audit entry above keeps the record.

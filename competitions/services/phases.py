@@ -6,21 +6,28 @@ import tempfile
 
 from django.core.files import File
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 import scoring
 
-from ..models import Challenge, Phase, QuotaOverride, Submission, Team
+from ..models import Challenge, Membership, Phase, QuotaOverride, Submission, Team
 from ..permissions import require
+from ..selectors.leaderboards import private_and_public_ranks
 from . import ServiceError
 from .audit import apply_changes, log_action
+from .notifications import notify
 from .scoring import submission_requeue
+from .standings import lock_challenge_teams, standings_rebuild
 
 PHASE_FIELDS = (
     "name", "order", "starts_at", "ends_at", "daily_limit", "total_limit", "failed_daily_limit",
-    "time_limit_seconds",
+    "time_limit_seconds", "ladder", "ladder_step",
 )  # fmt: skip
+# Settings the standings are computed with: changing one derives the phase's rows again.
+LADDER_FIELDS = ("ladder", "ladder_step")
 FINAL_STATES = (Submission.State.SCORED, Submission.State.FAILED)
 
 
@@ -43,6 +50,35 @@ def _check_phase(phase: Phase) -> None:
         raise PhaseRefused(
             _("The time limit must be at least one second."), field="time_limit_seconds"
         )
+    _check_ladder(phase)
+
+
+def _check_ladder(phase: Phase) -> None:
+    if phase.ladder not in Phase.Ladder.values:
+        raise PhaseRefused(_("Choose one of the Ladder settings offered."), field="ladder")
+    if phase.ladder == Phase.Ladder.FIXED:
+        if phase.ladder_step is None or not phase.ladder_step > 0:
+            raise PhaseRefused(
+                _(
+                    "With a fixed step, give the step: the least gain on the public score that "
+                    "is shown, e.g. 0.01."
+                ),
+                field="ladder_step",
+            )
+        if phase.ladder_step >= 1e6:
+            raise PhaseRefused(_("This step is too large to be useful."), field="ladder_step")
+    elif phase.ladder == Phase.Ladder.AUTO:
+        if not phase.challenge.higher_is_better:
+            raise PhaseRefused(
+                _(
+                    "The parameter-free Ladder needs a score between 0 and 1 (higher is "
+                    "better); %(metric)s is not. Choose a fixed step instead."
+                )
+                % {"metric": phase.challenge.metric_label(phase.challenge.primary_metric)},
+                field="ladder",
+            )
+    if phase.ladder != Phase.Ladder.FIXED:
+        phase.ladder_step = None
 
 
 @transaction.atomic
@@ -59,12 +95,18 @@ def phase_create(*, challenge: Challenge, actor, data: dict) -> Phase:
 def phase_update(*, phase: Phase, actor, data: dict) -> Phase:
     """Change a phase's dates and limits; the audit log keeps each old and new value."""
     require(actor, "phase.manage", phase)
-    phase = Phase.objects.select_for_update().select_related("challenge__event").get(pk=phase.pk)
+    phase = (
+        Phase.objects.select_for_update(no_key=True)
+        .select_related("challenge__event")
+        .get(pk=phase.pk)
+    )
     changes = apply_changes(phase, {k: v for k, v in data.items() if k in PHASE_FIELDS})
     if not changes:
         return phase
     _check_phase(phase)
-    phase.save(update_fields=list(changes))
+    phase.save(update_fields=list({*changes, *LADDER_FIELDS}))
+    if any(name in changes for name in LADDER_FIELDS):
+        standings_rebuild(phase=phase)
     log_action(
         event=phase.challenge.event, actor=actor, action="phase.edit", target=phase,
         data={"changed": changes},
@@ -94,7 +136,7 @@ def phase_set_truth(*, phase: Phase, uploaded: File, actor) -> dict:
                 _("The ground truth was not accepted: %(error)s") % {"error": error}
             ) from None
         with transaction.atomic():
-            phase = Phase.objects.select_for_update().get(pk=phase.pk)
+            phase = Phase.objects.select_for_update(no_key=True).get(pk=phase.pk)
             old_name = phase.truth_file.name if phase.truth_file else ""
             with open(tmp, "rb") as handle:
                 phase.truth_file.save(os.path.basename(tmp), File(handle), save=False)
@@ -108,6 +150,9 @@ def phase_set_truth(*, phase: Phase, uploaded: File, actor) -> dict:
                 target=phase,
                 data={"summary": summary, "version": phase.truth_version},
             )
+            if phase.ladder == Phase.Ladder.AUTO:
+                # The parameter-free step depends on the size of the public part.
+                standings_rebuild(phase=phase)
             if old_name:
                 storage = phase.truth_file.storage
                 transaction.on_commit(lambda: storage.delete(old_name))
@@ -121,9 +166,16 @@ def phase_set_truth(*, phase: Phase, uploaded: File, actor) -> dict:
 def phase_rescore(*, phase: Phase, actor, reason: str = "") -> int:
     """Queue every finished submission of the phase again (after the truth was replaced)."""
     require(actor, "phase.manage", phase)
+    lock_challenge_teams(phase.challenge_id)
     count = 0
-    for submission in phase.submissions.filter(state__in=FINAL_STATES).only("pk", "task_id"):
-        count += submission_requeue(submission=submission, from_states=FINAL_STATES)
+    for submission in phase.submissions.filter(state__in=FINAL_STATES).only(
+        "pk", "task_id", "phase_id"
+    ):
+        count += submission_requeue(
+            submission=submission, from_states=FINAL_STATES, refresh_standings=False
+        )
+    # Every scored submission left the board until its new result: one rebuild for them all.
+    standings_rebuild(phase=phase)
     log_action(
         event=phase.challenge.event,
         actor=actor,
@@ -137,16 +189,65 @@ def phase_rescore(*, phase: Phase, actor, reason: str = "") -> int:
 
 @transaction.atomic
 def phase_reveal_private(*, phase: Phase, actor, reveal: bool = True) -> Phase:
+    """Show (or hide again) the private leaderboard; a reveal tells every team its rank."""
     require(actor, "phase.manage", phase)
     phase.private_revealed_at = timezone.now() if reveal else None
     phase.save(update_fields=["private_revealed_at"])
+    notified = phase_notify_private_ranks(phase=phase) if reveal else 0
     log_action(
         event=phase.challenge.event,
         actor=actor,
         action="phase.reveal_private" if reveal else "phase.hide_private",
         target=phase,
+        data={"teams_notified": notified} if reveal else {},
     )
     return phase
+
+
+RANK_MESSAGE = gettext_noop(
+    "The private leaderboard of %(challenge)s · %(phase)s is out: %(team)s is ranked "
+    "%(rank)s of %(ranked)s (%(public_rank)s on the public board)."
+)
+RANK_MESSAGE_NEW = gettext_noop(
+    "The private leaderboard of %(challenge)s · %(phase)s is out: %(team)s is ranked "
+    "%(rank)s of %(ranked)s (it had no public rank)."
+)
+
+
+def phase_notify_private_ranks(*, phase: Phase) -> int:
+    """Tell every member of every ranked team its private rank and its public one; returns
+    the number of teams told. Baselines and teams without a private score are not ranked."""
+    ranks = private_and_public_ranks(phase)
+    ranked = sum(1 for private, _public in ranks.values() if private is not None)
+    members: dict[int, list] = {}
+    for membership in Membership.objects.filter(team_id__in=list(ranks)).select_related(
+        "user", "team"
+    ):
+        members.setdefault(membership.team_id, []).append(membership)
+    challenge = phase.challenge
+    link = reverse("competitions:leaderboard", args=[challenge.event.slug, challenge.slug])
+    link += f"?phase={phase.pk}&board=private"
+    told = 0
+    for team_id, (private, public) in sorted(ranks.items()):
+        if private is None or team_id not in members:
+            continue
+        params = {
+            "challenge": challenge.title,
+            "phase": phase.name,
+            "team": members[team_id][0].team.name,
+            "rank": private,
+            "ranked": ranked,
+        }
+        if public is not None:
+            params["public_rank"] = public
+        notify(
+            users=[m.user for m in members[team_id]],
+            message=RANK_MESSAGE if public is not None else RANK_MESSAGE_NEW,
+            params=params,
+            link=link,
+        )
+        told += 1
+    return told
 
 
 @transaction.atomic

@@ -20,9 +20,10 @@ from kombu.exceptions import OperationalError
 
 import scoring
 
-from ..models import Phase, ScoringRun, Submission
+from ..models import Challenge, Phase, ScoringRun, Submission
 from ..storage import local_path
 from ..worker import Heartbeat, memory_ceiling, out_of_memory, warm_up_once
+from .standings import lock_submission_team, standing_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -158,9 +159,20 @@ def _finish(submission: Submission, **fields) -> bool:
     return written
 
 
+@transaction.atomic
 def submission_record_scores(*, submission: Submission, result: dict) -> bool:
-    metric = submission.phase.challenge.primary_metric
-    return _finish(
+    """Write a run's scores and its team's standings in one transaction.
+
+    The team is locked first (see ``standings.py``), and the primary metric is read under that
+    lock, so a metric changed by an organiser meanwhile is the one these scores are ranked by.
+    """
+    team_id = lock_submission_team(submission.pk)
+    metric = (
+        Challenge.objects.filter(phases__id=submission.phase_id)
+        .values_list("primary_metric", flat=True)
+        .first()
+    )
+    written = _finish(
         submission,
         state=Submission.State.SCORED,
         failure=Submission.Failure.NONE,
@@ -173,6 +185,9 @@ def submission_record_scores(*, submission: Submission, result: dict) -> bool:
         private_score=result["private"].get(metric),
         counts_for_quota=True,
     )
+    if written and team_id is not None:
+        standing_refresh(phase_id=submission.phase_id, team_id=team_id)
+    return written
 
 
 def submission_record_failure(*, submission: Submission, failure: str, message: str) -> bool:
@@ -279,13 +294,21 @@ def submission_fail_time_limit(*, submission_id, task_id: str) -> bool:
 
 @transaction.atomic
 def submission_requeue(
-    *, submission: Submission, from_states: tuple[str, ...], expect: dict | None = None
+    *,
+    submission: Submission,
+    from_states: tuple[str, ...],
+    expect: dict | None = None,
+    refresh_standings: bool = True,
 ) -> bool:
     """Put a submission back in the queue (rescore, or retry after a lost worker or message).
 
     Conditional on its current state, and on the columns in ``expect`` (the sweeper passes the
     run token and heartbeat it saw), so it never races a worker that is finishing it or that
     has just shown it is alive. ``attempts`` is kept: it counts every run ever started.
+
+    A scored submission leaves the leaderboard until its new result: its team's standing is
+    computed again here (the caller holds the team's lock), unless the caller rebuilds the
+    whole phase afterwards (``refresh_standings=False``).
     """
     task_id = uuid.uuid4().hex
     previous_run = (expect or {}).get("run_token") or Submission.objects.filter(
@@ -307,6 +330,9 @@ def submission_requeue(
     if moved:
         if previous_run:
             abandon_run(run_token=previous_run)
+        if refresh_standings and Submission.State.SCORED in from_states:
+            team_id = lock_submission_team(submission.pk)
+            standing_refresh(phase_id=submission.phase_id, team_id=team_id)
         submission.task_id = task_id
         submission_send_on_commit(submission)
     return bool(moved)

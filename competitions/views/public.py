@@ -3,11 +3,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from ..models import DataFile
-from ..permissions import can
-from ..selectors.leaderboards import private_leaderboard, public_leaderboard
 from ..selectors.participation import events_visible_to, has_accepted_rules, team_of
 from ..selectors.quotas import team_quota
 from .helpers import current_phase, get_challenge, get_event
+from .leaderboards import shown_public_scores
 
 
 def home(request):
@@ -35,7 +34,14 @@ def challenge_detail(request, event_slug, challenge_slug):
     quota = team_quota(team=team, phase=phase, now=now) if team and phase else None
     submissions = []
     if team is not None:
-        submissions = team.submissions.select_related("phase", "submitted_by")[:20]
+        submissions = list(
+            team.submissions.select_related("phase__challenge__event", "submitted_by", "team")[:20]
+        )
+        # Under the Ladder the team sees released values only (and which ones moved).
+        for submission, (score, moved) in zip(
+            submissions, shown_public_scores(request.user, submissions).values(), strict=True
+        ):
+            submission.shown_score, submission.ladder_moved = score, moved
     return render(
         request,
         "competitions/challenge_detail.html",
@@ -53,35 +59,6 @@ def challenge_detail(request, event_slug, challenge_slug):
             "spec": challenge.task_spec,
         },
     )
-
-
-def leaderboard(request, event_slug, challenge_slug):
-    challenge = get_challenge(request, event_slug, challenge_slug)
-    phases = list(challenge.phases.all())
-    phase_id = request.GET.get("phase")
-    phase = None
-    if phase_id and phase_id.isdigit():
-        phase = next((p for p in phases if p.pk == int(phase_id)), None)
-    phase = phase or current_phase(challenge, timezone.now())
-    view_private = phase is not None and can(request.user, "phase.view_private", phase)
-    board = public_leaderboard(phase) if phase else []
-    private_board = private_leaderboard(phase) if view_private else None
-    context = {
-        "challenge": challenge,
-        "event": challenge.event,
-        "phase": phase,
-        "phases": phases,
-        "board": board,
-        "private_board": private_board,
-        "my_team": team_of(request.user, challenge),
-        "metric_label": challenge.task_spec.metric_labels.get(
-            challenge.primary_metric, challenge.primary_metric
-        ),
-    }
-    template = "competitions/leaderboard.html"
-    if request.headers.get("HX-Request"):
-        template = "competitions/partials/leaderboard_table.html"
-    return render(request, template, context)
 
 
 def data_download(request, event_slug, challenge_slug, file_id):

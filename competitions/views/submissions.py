@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ..models import Submission
 from ..permissions import can
+from ..selectors.leaderboards import ladder_outcome
 from ..selectors.queue import queue_position
 from ..services.submissions import submission_create
 from .helpers import current_phase, get_challenge, service_call
@@ -53,7 +54,7 @@ def submission_detail(request, submission_id):
     return render(
         request,
         "competitions/submission_detail.html",
-        _detail_context(submission),
+        _detail_context(request, submission),
     )
 
 
@@ -62,7 +63,9 @@ def submission_status(request, submission_id):
     """The live part of the submission page, polled by htmx until the state is final."""
     submission = _get_submission(request, submission_id)
     return render(
-        request, "competitions/partials/submission_status.html", _detail_context(submission)
+        request,
+        "competitions/partials/submission_status.html",
+        _detail_context(request, submission),
     )
 
 
@@ -76,14 +79,19 @@ def submission_download(request, submission_id):
     )
 
 
-def _detail_context(submission: Submission) -> dict:
+def _detail_context(request, submission: Submission) -> dict:
     challenge = submission.phase.challenge
     spec = challenge.task_spec
+    raw = can(request.user, "submission.view_raw_score", submission)
+    # Under the Ladder a participant sees the released value only, never the raw metrics.
     metrics = [
         (name, spec.metric_labels.get(name, name), submission.public_scores.get(name))
         for name in spec.metrics
-        if name in submission.public_scores
+        if raw and name in submission.public_scores
     ]
+    ladder = None
+    if submission.state == Submission.State.SCORED:
+        ladder = ladder_outcome(submission)
     now = timezone.now()
     waiting = running = None
     if submission.state == Submission.State.QUEUED and submission.queued_at:
@@ -103,4 +111,6 @@ def _detail_context(submission: Submission) -> dict:
         "waiting_seconds": waiting,
         "running_seconds": running,
         "max_attempts": settings.SCORING_MAX_ATTEMPTS,
+        "show_raw": raw,
+        "ladder": ladder,
     }

@@ -33,6 +33,7 @@ from ..services.teams import (
     team_leave,
 )
 from .helpers import get_challenge, service_call
+from .leaderboards import team_history_context
 
 
 def _back(challenge):
@@ -100,6 +101,7 @@ def team_detail(request, event_slug, challenge_slug):
             "overview": team_overview(team=team),
             "is_leader": can(request.user, "team.manage", team),
             "invite_url": _invite_url(request, team),
+            **team_history_context(request, challenge, team),
         },
     )
 

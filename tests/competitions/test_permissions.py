@@ -62,9 +62,11 @@ EXPECTED = {
     "challenge.download": ("challenge", COMPETITORS | {"organiser", "judge"}),
     "phase.manage": ("phase", {"organiser"}),
     "phase.view_private": ("phase", {"organiser", "judge"}),
+    "phase.view_raw_scores": ("phase", set(ROLES)),
     "submission.view": ("submission", TEAM | {"organiser"}),
     "submission.download": ("submission", TEAM | {"organiser"}),
     "submission.view_private_score": ("submission", {"organiser"}),
+    "submission.view_raw_score": ("submission", TEAM | {"organiser"}),
     "submission.moderate": ("submission", {"organiser"}),
     "submission.select_final": ("submission", TEAM),
     "team.member": ("team", TEAM),
@@ -83,6 +85,13 @@ UNPUBLISHED = {
     "challenge.view": {"organiser", "judge"},
     "challenge.participate": {"organiser"},
     "challenge.download": {"organiser", "judge"},
+    "phase.view_raw_scores": {"organiser", "judge"},
+}
+
+# What changes when the phase uses the Ladder: raw public scores for organisers and judges.
+LADDER = {
+    "phase.view_raw_scores": {"organiser", "judge"},
+    "submission.view_raw_score": {"organiser"},
 }
 
 
@@ -123,6 +132,24 @@ def test_every_role_while_unpublished(world, action):
     event.is_published = False
     event.save()
     assert allowed(world, action) == UNPUBLISHED.get(action, EXPECTED[action][1])
+
+
+@pytest.mark.parametrize("ladder", ["fixed", "auto"])
+@pytest.mark.parametrize("action", sorted(RULES))
+def test_every_role_under_the_ladder(world, action, ladder):
+    phase = world[1]["phase"]
+    phase.ladder, phase.ladder_step = ladder, 0.01 if ladder == "fixed" else None
+    phase.save()
+    assert allowed(world, action) == LADDER.get(action, EXPECTED[action][1])
+
+
+def test_the_ladder_keeps_raw_scores_hidden_after_the_reveal(world):
+    phase = world[1]["phase"]
+    phase.ladder, phase.ladder_step = "fixed", 0.01
+    phase.private_revealed_at = timezone.now()
+    phase.save()
+    assert allowed(world, "phase.view_raw_scores") == {"organiser", "judge"}
+    assert allowed(world, "submission.view_raw_score") == {"organiser"}
 
 
 def test_a_reveal_set_in_the_future_reveals_nothing_yet(world):

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from competitions.models import EventRole, Submission
+from competitions.services.standings import standings_rebuild
 from judging.models import Criterion, Project, ScoreSheet, Track
 from tests import factories
 
@@ -28,7 +29,7 @@ def make_team(challenge, name: str, members: int = 2, baseline: bool = False):
 
 
 def scored(phase, team, public: float | None, private: float | None, *, final=False):
-    return Submission.objects.create(
+    submission = Submission.objects.create(
         phase=phase,
         team=team,
         file="x.csv",
@@ -38,6 +39,8 @@ def scored(phase, team, public: float | None, private: float | None, *, final=Fa
         private_score=private,
         is_final=final,
     )
+    standings_rebuild(phase=phase)  # as if the worker had written it (with its standing)
+    return submission
 
 
 def make_project(track, team, title=None):

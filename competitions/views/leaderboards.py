@@ -1,0 +1,479 @@
+"""Leaderboard pages, their live fragment and the exports.
+
+The board's HTML fragment depends only on the phase, the board, the page, the sort, the
+language and two permission answers (``phase.view_raw_scores``, ``phase.view_private``):
+nothing about the viewer's team or time zone is in it (the page around it marks "your team"
+and shows times in the viewer's zone with ``static/js/leaderboard.js``), so it can be cached.
+An open page asks for it every ``LEADERBOARD_POLL_SECONDS`` with the version it has; the
+answer is an empty 204 while nothing changed (one small query).
+"""
+
+import csv
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from ..charts import bar_chart, legend_items, line_chart, table_rows
+from ..csv_export import safe_cell
+from ..models import Challenge, Phase, Submission
+from ..permissions import can
+from ..selectors.leaderboards import (
+    PRIVATE,
+    PUBLIC,
+    Board,
+    board_all,
+    board_page,
+    daily_submissions,
+    ladder_step,
+    released_submission_ids,
+    standings_version,
+    team_board_page,
+    team_history,
+    top_history,
+)
+from ..selectors.participation import team_of
+from .helpers import current_phase, get_challenge
+
+
+def _phase(request, challenge: Challenge) -> tuple[list[Phase], Phase | None]:
+    phases = list(challenge.phases.all())
+    phase_id = request.GET.get("phase", "")
+    phase = None
+    if phase_id.isdigit():
+        phase = next((p for p in phases if p.pk == int(phase_id)), None)
+    return phases, phase or current_phase(challenge, timezone.now())
+
+
+def _page_number(request) -> int:
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
+
+
+def _board_kind(request, phase: Phase) -> str:
+    """The board asked for; by default the private one once it is revealed (the final
+    result), else the public one. A request for the private board by someone who may not
+    see it gets the public one (the tab is not offered to them)."""
+    revealed = phase.private_revealed_at is not None and phase.private_revealed_at <= timezone.now()
+    wanted = request.GET.get("board") or (PRIVATE if revealed else PUBLIC)
+    if wanted == PRIVATE and can(request.user, "phase.view_private", phase):
+        return PRIVATE
+    return PUBLIC
+
+
+def _board_url(challenge: Challenge, **params) -> str:
+    base = reverse("competitions:leaderboard", args=[challenge.event.slug, challenge.slug])
+    defaults = {"page": 1, "sort": "rank"}
+    params = {k: v for k, v in params.items() if v not in (None, "") and defaults.get(k) != v}
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def _number(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{float(value):.4f}"
+
+
+def _utc(moment) -> tuple[str, str]:
+    """(ISO time, readable UTC text): the browser shows it in the viewer's zone."""
+    if moment is None:
+        return "", ""
+    moment = moment.astimezone(dt.UTC)
+    return moment.isoformat(), moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _change_cell(row) -> SafeString:
+    change = row.rank_change
+    note = (
+        _("(was %(n)s on the public board)") % {"n": row.public_rank}
+        if row.public_rank is not None
+        else ""
+    )
+    if row.is_new:
+        inner = format_html('<span class="badge">{}</span>', _("new"))
+    elif change is None:
+        inner = ""
+    elif change > 0:
+        inner = format_html(
+            '<span class="up">▲{}</span><span class="visually-hidden"> {}</span>', change, note
+        )
+    elif change < 0:
+        inner = format_html(
+            '<span class="down">▼{}</span><span class="visually-hidden"> {}</span>', -change, note
+        )
+    else:
+        inner = format_html(
+            '<span aria-hidden="true">=</span><span class="visually-hidden">{}</span>',
+            _("same rank as on the public board"),
+        )
+    return format_html('<td class="change">{}</td>', inner)
+
+
+def _time_cell(moment) -> SafeString:
+    iso, text = _utc(moment)
+    if not iso:
+        return mark_safe("<td></td>")
+    return format_html('<td><time datetime="{}" data-local>{}</time></td>', iso, text)
+
+
+def _present(board: Board) -> None:
+    """Each row's HTML, built once in Python (escaped by ``format_html``): a page of 100 rows
+    costs a few milliseconds instead of thousands of template lookups."""
+    baseline = format_html('<span class="badge">{}</span>', _("baseline"))
+    for row in board.rows:
+        rank = baseline if row.is_baseline else str(row.rank) if row.rank else "—"
+        if row.members:
+            team = format_html(
+                '<details><summary>{}</summary><ul class="members">{}</ul></details>',
+                row.team_name,
+                format_html_join("", "<li>{}</li>", ((m,) for m in row.members)),
+            )
+        else:
+            team = format_html("{}", row.team_name)
+        cells = [
+            format_html('<td class="num rank">{}</td>', rank),
+            _change_cell(row) if board.kind == PRIVATE else "",
+            format_html('<td class="team">{}</td>', team),
+            format_html('<td class="num score">{}</td>', _number(row.score)),
+            format_html('<td class="num raw">{}</td>', _number(row.raw)) if board.show_raw else "",
+            *(format_html('<td class="num">{}</td>', _number(v)) for v in row.secondary_values),
+            format_html('<td class="num">{}</td>', row.entries),
+            _time_cell(row.last_submission_at),
+            _time_cell(row.scored_at),
+        ]
+        row.html = format_html(
+            '<tr id="team-{}" data-team="{}"{}>{}</tr>',
+            row.team_id,
+            row.team_id,
+            mark_safe(' class="baseline"') if row.is_baseline else "",
+            mark_safe("".join(cells)),
+        )
+
+
+def _fragment_context(request, challenge: Challenge, phase: Phase | None) -> dict:
+    context = {"challenge": challenge, "event": challenge.event, "phase": phase, "board": None}
+    if phase is None:
+        return context
+    kind = _board_kind(request, phase)
+    raw = can(request.user, "phase.view_raw_scores", phase)
+    board = board_page(
+        phase, kind=kind, raw=raw, page=_page_number(request), sort=request.GET.get("sort")
+    )
+    _present(board)
+
+    def link(**changes) -> str:
+        params = {"phase": phase.pk, "board": kind, "page": board.page, "sort": board.sort}
+        params.update(changes)
+        return _board_url(challenge, **params)
+
+    context.update(
+        board=board,
+        kind=kind,
+        version=standings_version(phase),
+        poll_seconds=settings.LEADERBOARD_POLL_SECONDS,
+        this_url=link(),
+        sort_urls={name: link(sort=name, page=1) for name in ["rank", "raw", "entries", "last"]},
+        secondary_columns=[(c, link(sort=c.name, page=1)) for c in board.secondary],
+        page_urls={n: link(page=n) for n in board.page_numbers},
+        previous_url=link(page=board.page - 1) if board.page > 1 else "",
+        next_url=link(page=board.page + 1) if board.page < board.pages else "",
+    )
+    return context
+
+
+def _etag(context: dict, polled: bool) -> str:
+    board: Board = context["board"]
+    parts = [
+        context["version"], board.kind, board.page, board.sort, int(board.show_raw),
+        get_language(), int(polled),
+    ]  # fmt: skip
+    return '"' + "-".join(map(str, parts)) + '"'
+
+
+def leaderboard(request, event_slug, challenge_slug):
+    challenge = get_challenge(request, event_slug, challenge_slug)
+    phases, phase = _phase(request, challenge)
+    if request.headers.get("HX-Request"):
+        return _fragment(request, challenge, phase)
+    context = _fragment_context(request, challenge, phase)
+    context["phases"] = phases
+    if phase is not None:
+        context.update(_page_extras(request, challenge, phase, context))
+    return render(request, "competitions/leaderboard.html", context)
+
+
+def _fragment(request, challenge: Challenge, phase: Phase | None) -> HttpResponse:
+    """The board alone, for htmx: 204 when the page already shows this version."""
+    context = _fragment_context(request, challenge, phase)
+    if phase is None:
+        return render(request, "competitions/partials/leaderboard_board.html", context)
+    since = request.GET.get("since", "")
+    if since and since == context["version"]:
+        return HttpResponse(status=204)
+    context["polled"] = bool(since)
+    etag = _etag(context, bool(since))
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponse(status=304)
+    response = render(request, "competitions/partials/leaderboard_board.html", context)
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _page_extras(request, challenge: Challenge, phase: Phase, context: dict) -> dict:
+    """What only the whole page shows: your team, the exports, the charts."""
+    board: Board = context["board"]
+    kind = board.kind
+    my_team = team_of(request.user, challenge)
+    my_page = team_board_page(phase, my_team.pk, kind=kind) if my_team else None
+    export = reverse("competitions:leaderboard_export", args=[challenge.event.slug, challenge.slug])
+    query = urlencode({"phase": phase.pk, "board": kind})
+    extras = {
+        "my_team": my_team,
+        "my_team_url": (
+            _board_url(challenge, phase=phase.pk, board=kind, page=my_page) + f"#team-{my_team.pk}"
+            if my_page
+            else ""
+        ),
+        "export_csv": f"{export}?{query}&format=csv",
+        "export_json": f"{export}?{query}&format=json",
+        "can_view_private": can(request.user, "phase.view_private", phase),
+        "public_url": _board_url(challenge, phase=phase.pk, board=PUBLIC),
+        "private_url": _board_url(challenge, phase=phase.pk, board=PRIVATE),
+        "ladder_step": ladder_step(phase),
+    }
+    if kind == PUBLIC:
+        raw = can(request.user, "phase.view_raw_scores", phase)
+        series = top_history(phase, raw=raw)
+        days = daily_submissions(phase)
+        extras.update(
+            top_series=series,
+            top_legend=legend_items(series),
+            top_table=table_rows(series),
+            top_chart=line_chart(
+                series,
+                title=_("Best public score over time, top %(n)d teams") % {"n": len(series)},
+                description=_history_description(series),
+            ),
+            days=days,
+            days_chart=bar_chart(
+                days,
+                title=_("Submissions per day (UTC)"),
+                description=_(
+                    "%(total)d submissions over %(days)d days; the busiest day had %(most)d."
+                )
+                % {
+                    "total": sum(n for _d, n in days),
+                    "days": len(days),
+                    "most": max((n for _d, n in days), default=0),
+                },
+            ),
+        )
+    return extras
+
+
+def _history_description(series) -> str:
+    if not series:
+        return ""
+    leader = series[0]
+    return _(
+        "%(team)s leads with %(score)s; each line is a team's best score, rising when a "
+        "submission beats it."
+    ) % {"team": leader.label, "score": f"{leader.points[-1][1]:.4f}"}
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+
+def _export_rows(board: Board, kind: str) -> tuple[list[str], list[list]]:
+    header = ["rank", "team", "baseline", board.metric.name]
+    if board.show_raw:
+        header.append(f"raw_{board.metric.name}")
+    if kind == PRIVATE:
+        header.append("public_rank")
+    header += [c.name for c in board.secondary]
+    header += ["entries", "last_submission_at"]
+    rows = []
+    for row in board.rows:
+        line = [row.rank, row.team_name, row.is_baseline, row.score]
+        if board.show_raw:
+            line.append(row.raw)
+        if kind == PRIVATE:
+            line.append(row.public_rank)
+        line += [row.metrics.get(c.name) for c in board.secondary]
+        line += [
+            row.entries,
+            row.last_submission_at.isoformat() if row.last_submission_at else None,
+        ]
+        rows.append(line)
+    return header, rows
+
+
+def leaderboard_export(request, event_slug, challenge_slug):
+    """The whole board as CSV or JSON: released scores only, unless the viewer may see raw
+    ones; the private board for those who may see it (403 for others)."""
+    challenge = get_challenge(request, event_slug, challenge_slug)
+    _phases, phase = _phase(request, challenge)
+    if phase is None:
+        raise Http404
+    kind = request.GET.get("board", PUBLIC)
+    if kind not in (PUBLIC, PRIVATE):
+        kind = PUBLIC
+    if kind == PRIVATE and not can(request.user, "phase.view_private", phase):
+        raise PermissionDenied
+    raw = can(request.user, "phase.view_raw_scores", phase)
+    board = board_all(phase, kind=kind, raw=raw)
+    header, rows = _export_rows(board, kind)
+    name = f"{challenge.slug}-{phase.pk}-{kind}-leaderboard"
+    if request.GET.get("format") == "json":
+        response = JsonResponse(
+            {
+                "challenge": challenge.slug,
+                "phase": phase.name,
+                "board": kind,
+                "metric": board.metric.name,
+                "ladder_step": board.ladder_step if not raw else None,
+                "rows": [dict(zip(header, line, strict=True)) for line in rows],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for line in rows:
+        writer.writerow([safe_cell(value) for value in line])
+    return response
+
+
+@login_required
+def team_submissions_export(request, event_slug, challenge_slug):
+    """A team's own submissions with every metric, as CSV (members only). Under the Ladder a
+    participant gets the released values, never the raw ones."""
+    challenge = get_challenge(request, event_slug, challenge_slug)
+    team = team_of(request.user, challenge)
+    if team is None or not can(request.user, "team.member", team):
+        raise Http404
+    submissions = list(
+        team.submissions.select_related("phase", "submitted_by").order_by(
+            "phase__order", "created_at"
+        )
+    )
+    metrics = list(challenge.task_spec.metrics)
+    header = [
+        "phase", "submitted_at", "file", "submitted_by", "state", "hidden", "disqualified",
+        "final", "public_score", "released_public_score", "private_score",
+    ]  # fmt: skip
+    header += [f"public_{m}" for m in metrics] + [f"private_{m}" for m in metrics]
+    released: dict = {}
+    answers: dict = {}
+    rows = []
+    for submission in submissions:
+        phase = submission.phase
+        if phase.pk not in answers:
+            answers[phase.pk] = (
+                can(request.user, "submission.view_raw_score", submission),
+                can(request.user, "submission.view_private_score", submission),
+            )
+            released.update(released_submission_ids(phase, team))
+        raw, private = answers[phase.pk]
+        value, _moved = released.get(submission.pk, (None, False))
+        line = [
+            phase.name,
+            submission.created_at.isoformat(),
+            submission.original_name,
+            str(submission.submitted_by or ""),
+            submission.state,
+            submission.is_hidden,
+            submission.is_disqualified,
+            submission.is_final,
+            submission.public_score if raw else None,
+            value if ladder_step(phase) is not None else submission.public_score,
+            submission.private_score if private else None,
+        ]
+        line += [(submission.public_scores or {}).get(m) if raw else None for m in metrics]
+        line += [(submission.private_scores or {}).get(m) if private else None for m in metrics]
+        rows.append(line)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{challenge.slug}-submissions.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for line in rows:
+        writer.writerow([safe_cell(value) for value in line])
+    return response
+
+
+def team_history_context(request, challenge: Challenge, team) -> dict:
+    """The team page's chart: its public score over time in the current phase (raw scores
+    and the running best, or the released score under the Ladder), and its export link."""
+    phase = current_phase(challenge, timezone.now())
+    context = {
+        "export_submissions_url": reverse(
+            "competitions:team_submissions_export", args=[challenge.event.slug, challenge.slug]
+        ),
+        "history_phase": phase,
+    }
+    if phase is None:
+        return context
+    raw = can(request.user, "phase.view_raw_scores", phase)
+    series = team_history(phase, team, raw=raw)
+    if series is None:
+        return context
+    label = challenge.metric_label(challenge.primary_metric)
+    if raw:
+        title = _("%(team)s: public %(metric)s of each submission and the best so far") % {
+            "team": team.name,
+            "metric": label,
+        }
+        description = _("%(n)d submissions; the best public score so far is %(best)s.") % {
+            "n": len(series.marks),
+            "best": f"{series.points[-1][1]:.4f}",
+        }
+    else:
+        title = _("%(team)s: released public %(metric)s over time") % {
+            "team": team.name,
+            "metric": label,
+        }
+        description = _(
+            "Under the Ladder the released score moved %(n)d times; it is now %(best)s."
+        ) % {"n": len(series.marks), "best": f"{series.points[-1][1]:.4f}"}
+    context.update(
+        history=series,
+        history_raw=raw,
+        history_metric=label,
+        history_chart=line_chart([series], title=title, description=description),
+        history_points=table_rows([series]),
+        history_marks=table_rows([series], marks=True),
+    )
+    return context
+
+
+def shown_public_scores(user, submissions: list[Submission]) -> dict:
+    """``{submission id: (score shown, moved)}`` for a list of a team's submissions: the raw
+    score for those who may see it, else the Ladder's released value after it (``moved``
+    False: no significant improvement)."""
+    shown = {}
+    replays: dict = {}
+    for submission in submissions:
+        if can(user, "submission.view_raw_score", submission):
+            shown[submission.pk] = (submission.public_score, None)
+            continue
+        key = (submission.phase_id, submission.team_id)
+        if key not in replays:
+            replays[key] = released_submission_ids(submission.phase, submission.team)
+        shown[submission.pk] = replays[key].get(submission.pk, (None, None))
+    return shown

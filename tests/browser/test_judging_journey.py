@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from competitions.models import EventRole, Submission
+from competitions.services.standings import standings_rebuild
 from judging.models import Conflict, Criterion, EventResults, Prize, Project, ScoreSheet, Track
 from judging.services.scoresheets import scoresheet_submit
 from tests import factories
@@ -62,6 +63,7 @@ def event(db):
             state="scored", public_score=private, private_score=private,
         )  # fmt: skip
         teams[name] = team
+    standings_rebuild(phase=phase)  # as if the worker had written them (with their standings)
     track = Track.objects.create(
         challenge=challenge, ranking="blend", leaderboard_weight=50,
         handin_deadline=timezone.now() + dt.timedelta(days=2),

@@ -135,7 +135,7 @@ def test_every_role_while_unpublished(world, action):
 
 
 @pytest.mark.parametrize("ladder", ["fixed", "auto"])
-@pytest.mark.parametrize("action", sorted(RULES))
+@pytest.mark.parametrize("action", OWN_ACTIONS)
 def test_every_role_under_the_ladder(world, action, ladder):
     phase = world[1]["phase"]
     phase.ladder, phase.ladder_step = ladder, 0.01 if ladder == "fixed" else None

@@ -1,3 +1,4 @@
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -16,7 +17,11 @@ def profile(request):
         form.save()
         messages.success(request, _("Profile saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "mfa_enabled": is_mfa_enabled(request.user)},
+    )
 
 
 def set_language(request):

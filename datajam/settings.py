@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "csp",
     "rest_framework",
     "accounts",
     "competitions",
@@ -63,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -108,6 +113,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache is shared by every web process and worker on every host: login-failure counters and
+# the daily cap on invitation e-mails must count the same everywhere. Redis when REDIS_URL is set
+# (CACHE_REDIS_URL puts it in a Redis database of its own), under a key prefix the broker never
+# uses; else a table in the database (``manage.py createcachetable``; ``make run`` does it).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or REDIS_URL
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "datajam-cache")
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "datajam_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -127,14 +156,71 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Failed passwords are limited by accounts/login_limits.py (per account and per network, with a
+# growing wait, never for a device the account has logged in from before), not by allauth's
+# own "login_failed" limit, which refuses even the right password once it is reached. allauth
+# still uses "login_failed" for wrong two-factor codes: reached only with the right password.
+ACCOUNT_RATE_LIMITS = {
+    "login": None,
+    "login_failed": "10/5m/key",
+    # A venue behind one address signs up together.
+    "signup": "60/m/ip",
+}
+LOGIN_LIMITS = {
+    # Wrong passwords for one login (e-mail) from devices that never logged in to it: the first
+    # FREE in WINDOW seconds cost nothing; each further one makes the next try wait, doubling
+    # from FIRST_DELAY up to MAX_DELAY seconds.
+    "ACCOUNT": {
+        "FREE": int(os.environ.get("LOGIN_ACCOUNT_FREE_FAILURES", "5")),
+        "WINDOW": 24 * 3600,
+        "FIRST_DELAY": 2,
+        "MAX_DELAY": 15 * 60,
+    },
+    # The same from one network address, whatever the account. A venue behind one NAT makes
+    # typos all day: more free failures, a short window, a short longest wait.
+    "IP": {
+        "FREE": int(os.environ.get("LOGIN_IP_FREE_FAILURES", "30")),
+        "WINDOW": 3600,
+        "FIRST_DELAY": 2,
+        "MAX_DELAY": 60,
+    },
+    # A device the account logged in from before skips both, until it gets the password
+    # wrong this often in a day (a stolen cookie is worth a few guesses, no more).
+    "DEVICE_MAX_FAILURES": 10,
+    "DEVICE_WINDOW": 24 * 3600,
+    "DEVICE_COOKIE_AGE": 365 * 24 * 3600,
+}
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "DataJam")
+# A code of the period before or after is accepted too: phones' clocks drift. Each code works
+# once (allauth remembers used codes in the shared cache).
+MFA_TOTP_TOLERANCE = 1
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
+# E-mail: the console in development; EMAIL_URL for a real server, parsed by dj-email-url, e.g.
+# submission://user:password@smtp.example.org:587 (STARTTLS), smtp://user:password@host:465?ssl=1
+# (implicit TLS), smtp://host:25 (plain). Quote special characters in the user and password.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "DataJam <noreply@datajam.local>")
-if os.environ.get("EMAIL_URL"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["EMAIL_URL"]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    _email = dj_email_url.parse(EMAIL_URL)
+    EMAIL_BACKEND = _email.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+    EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+    EMAIL_PORT = _email["EMAIL_PORT"] or (465 if _email["EMAIL_USE_SSL"] else 25)
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+# A mail server that does not answer must not hold a web request for ever (EMAIL_URL's
+# ?timeout= wins).
+EMAIL_TIMEOUT = (EMAIL_URL and _email["EMAIL_TIMEOUT"]) or int(
+    os.environ.get("EMAIL_TIMEOUT", "20")
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
@@ -155,13 +241,20 @@ PRIVATE_STORAGE_ROOT = Path(os.environ.get("PRIVATE_STORAGE_ROOT", VAR_DIR / "pr
 
 STORAGE_BACKEND = os.environ.get("DATAJAM_STORAGE", "local")
 if STORAGE_BACKEND == "s3":
+    # S3 or any S3-compatible service (django-storages + boto3). Every object is written with
+    # the "private" ACL and nothing is served from the bucket: downloads stream through the
+    # views that check permission. Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or
+    # whatever else boto3 finds (an instance role, say).
     PRIVATE_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", "datajam-private"),
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
             "default_acl": "private",
             "querystring_auth": True,
+            "querystring_expire": 300,
             "file_overwrite": False,
             "location": "private",
         },
@@ -183,6 +276,9 @@ STORAGES = {
     },
 }
 
+# Invitation e-mails one team may have the platform send per day (00:00 UTC reset).
+TEAM_INVITE_EMAILS_PER_DAY = int(os.environ.get("TEAM_INVITE_EMAILS_PER_DAY", "20"))
+
 # Uploads: refused above this size before anything is stored.
 SUBMISSION_MAX_BYTES = int(os.environ.get("SUBMISSION_MAX_BYTES", str(200 * 1024 * 1024)))
 # Project write-ups (PDF or Markdown): refused above this size.
@@ -193,7 +289,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Celery. The database is the source of truth for a submission's state; the queue only carries
 # work, so the result backend is off. A lost message or a dead worker never loses a submission:
 # the sweeper (competitions/services/sweeper.py, run by beat) finds it and sends it again.
-REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -291,7 +386,36 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-if PRODUCTION:
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy: scripts, styles, fonts and fetches only from this site, no inline
+# script or style (every handler lives in static/js), no plugins, no framing. Images may also be
+# data: URIs (the two-factor QR code); user Markdown never shows remote images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# Production: HTTPS only. Behind a proxy that terminates TLS, it must set X-Forwarded-Proto
+# (SECURE_PROXY_SSL_HEADER, empty to trust no header); set SECURE_SSL_REDIRECT=false when the
+# proxy itself redirects, and the cookie flags to false only to try a release over plain HTTP.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+SECURE_REFERRER_POLICY = "same-origin"
+_proxy_header = os.environ.get(
+    "SECURE_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO" if PRODUCTION else ""
+)
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = (_proxy_header, "https")

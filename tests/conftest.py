@@ -1,4 +1,7 @@
+import uuid
+
 import pytest
+import redis
 
 from datajam.celery import app as celery_app
 from tests import factories
@@ -11,6 +14,22 @@ def eager_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """Each test counts in a cache of its own: the configured backend (Redis or the database)
+    under a fresh key prefix, so no login count or cap carries over between tests or runs.
+    Yields the prefix (a subprocess given CACHE_KEY_PREFIX shares this test's cache)."""
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    default = dict(settings.CACHES["default"], KEY_PREFIX=prefix)
+    settings.CACHES = {**settings.CACHES, "default": default}
+    yield prefix
+    if default["BACKEND"].endswith("RedisCache"):
+        client = redis.Redis.from_url(default["LOCATION"])
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
 
 
 @pytest.fixture(autouse=True)

@@ -51,6 +51,7 @@ from ..selectors.notifications import as_reader
 from ..selectors.teams import counted_submissions, invite_expires_at, pending_invites
 from . import ServiceError
 from .audit import log_action
+from .invite_emails import InviteCapReached, invite_email_refund, invite_email_reserve
 from .notifications import notify
 
 logger = logging.getLogger(__name__)
@@ -241,6 +242,10 @@ def team_invite_send(
             _("%(team)s is full (at most %(n)d members): nobody else can join it.")
             % {"team": team.name, "n": challenge.max_team_size}
         )
+    try:
+        invite_email_reserve(team=team, now=now)
+    except InviteCapReached as error:
+        raise TeamError(str(error)) from None
     invite = pending_invites(team=team, now=now).filter(email__iexact=email).first()
     created = invite is None
     if created:
@@ -262,6 +267,7 @@ def team_invite_send(
         send_mail(subject, body, None, [email])
     except (smtplib.SMTPException, OSError):
         logger.exception("team invite e-mail to %s failed", email)
+        invite_email_refund(team=team, now=now)
         if created:
             invite.delete()
         raise TeamError(

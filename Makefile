@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The cache table is used when REDIS_URL is unset (login counts, invitation caps); harmless otherwise.
 migrate: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 
 demo: migrate
 	$(PY) manage.py seed_demo

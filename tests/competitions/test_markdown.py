@@ -35,3 +35,15 @@ def test_ordinary_markdown_survives():
     assert "<strong>bold</strong>" in html
     assert 'href="https://example.org"' in html
     assert "<table>" in html
+
+
+def test_remote_images_become_links_and_html_images_are_dropped():
+    html = render_markdown(
+        "![the map](https://images.example.net/map.png) ![](http://h.example/x.gif) "
+        '<img src="https://tracker.example.net/p.gif"> <img src=x onerror=alert(1)>'
+    )
+    assert "<img" not in html.lower()
+    assert '<a href="https://images.example.net/map.png"' in html
+    assert ">the map</a>" in html
+    assert ">http://h.example/x.gif</a>" in html  # no alt text: the address is the label
+    assert "tracker.example.net" not in html

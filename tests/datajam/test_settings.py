@@ -21,7 +21,7 @@ def clean_env(**overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("EMAIL_", "SECURE_", "CACHE_", "DATAJAM_"))
+        if not key.startswith(("EMAIL_", "SECURE_", "CACHE_", "DATAJAM_", "DJANGO_"))
         and key not in {"DEBUG", "REDIS_URL", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"}
     }
     env.update(overrides)

@@ -205,9 +205,10 @@ def test_a_password_reset_clears_the_accounts_count(clock, mailoutbox):
     assert log_in(Client(), owner.email, "a brand new passphrase 7").status_code == 302
 
 
-@pytest.mark.django_db(transaction=True)
 def test_every_process_counts_the_same(isolated_cache):
-    """Failures made by another process (another web server) count here: the cache is shared."""
+    """Failures made by another process (another web server) count here: the cache is shared.
+
+    (The other process need not see the account: failures count against the login typed.)"""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (DATABASE_URL): the other process must see the test database")
     owner = factories.UserFactory()

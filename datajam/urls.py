@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+
+# The admin logs in through allauth's login too: the same failed-password limits and the same
+# two-factor step, instead of Django's own form that has neither.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

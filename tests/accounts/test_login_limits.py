@@ -246,3 +246,17 @@ def test_every_process_counts_the_same(isolated_cache):
     refused = log_in(browser, owner.email, PASSWORD, ip="198.51.100.30")
     assert ACCOUNT_WAIT in refused.content.decode()
     assert not logged_in(browser)
+
+
+def test_the_admin_logs_in_through_the_same_limited_login(clock):
+    staff = factories.UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    page = client.get("/admin/login/?next=/admin/")
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("account_login"))
+    # Django's own admin form, which has no limits and no second factor, takes no password.
+    client.post("/admin/login/", {"username": staff.username, "password": PASSWORD})
+    assert not logged_in(client)
+    for _ in range(settings.LOGIN_LIMITS["ACCOUNT"]["FREE"] + 1):
+        log_in(client, staff.email, WRONG)
+    assert ACCOUNT_WAIT in log_in(client, staff.email, PASSWORD).content.decode()

@@ -154,3 +154,66 @@ def test_main_pages_load_with_no_csp_violation(live_server, page):
         f"/manage/e/{event.slug}/audit/",
     ]:
         watch.visit(base + path)
+
+
+def same_site_links(page, base: str, must_contain: tuple[str, ...]) -> list[str]:
+    hrefs = page.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)")
+    wanted = []
+    for href in hrefs:
+        href = href.split("#")[0]
+        path = href.split("?")[0]
+        if (
+            href.startswith(base)
+            and any(part in href for part in must_contain)
+            and not path.endswith((".csv", "/file/"))
+            and "download=" not in href
+            and "/data/" not in href
+            and "/logout" not in href
+            and href not in wanted
+        ):
+            wanted.append(href)
+    return wanted
+
+
+def test_judging_pages_load_with_no_csp_violation(live_server, page, tmp_path):
+    """The demo's judged track, as its judge, a team member and its organiser: every judging
+    page linked from their start pages."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", ads=300, stdout=open(tmp_path / "seed.txt", "w"))
+    base = live_server.url
+    watch = Watch(page, base)
+    seen: set[str] = set()
+    for email, start, parts in [
+        ("judge@datajam.local", "/judging/", ("/judging/", "/projects/", "/standings/")),
+        (
+            "alice@datajam.local",
+            "/e/datajam-against-exploitation/ad-linkage/",
+            ("/project/", "/projects/", "/standings/"),
+        ),
+        (
+            "organiser@datajam.local",
+            "/manage/e/datajam-against-exploitation/c/ad-linkage/track/",
+            ("/track/", "/results/"),
+        ),
+    ]:
+        page.context.clear_cookies()
+        page.goto(f"{base}/accounts/login/")
+        page.fill("input[name=login]", email)
+        page.fill("input[name=password]", "datajam-demo")
+        page.click("main form button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        watch.visit(base + start)
+        queue = same_site_links(page, base, parts)
+        visited = 0
+        while queue and visited < 12:
+            url = queue.pop(0)
+            if (email, url) in seen:
+                continue
+            seen.add((email, url))
+            watch.visit(url)
+            visited += 1
+            queue += [u for u in same_site_links(page, base, parts) if (email, u) not in seen]
+        assert visited >= 1, (email, start)
+    assert any("/judging/" in url for _who, url in seen)
+    assert any("/track/" in url for _who, url in seen)

@@ -1,4 +1,7 @@
-"""Real Chromium (Debian's package) driven by Playwright against the live test server."""
+"""Real Chromium (Debian's package) driven by Playwright against the live test server.
+
+Pages run under the Content-Security-Policy (no eval): wait with ``expect(locator)...`` rather
+than ``page.wait_for_function("...")``, whose string predicates are polled with eval."""
 
 import os
 import shutil

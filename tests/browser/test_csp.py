@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from competitions.models import EventRole, Submission
 from tests import factories
@@ -117,7 +118,7 @@ def test_main_pages_load_with_no_csp_violation(live_server, page):
     watch.check("after login")
     watch.visit(challenge_url)
     page.click("#copy-invite-link")
-    page.wait_for_function("document.getElementById('copy-invite-link').textContent === 'Copied'")
+    expect(page.locator("#copy-invite-link")).to_have_text("Copied")
     watch.visit(f"{challenge_url}team/")
     # htmx still polls under the policy: the status block updates itself when the score lands.
     watch.visit(f"{base}/submissions/{submission.pk}/")
@@ -138,7 +139,7 @@ def test_main_pages_load_with_no_csp_violation(live_server, page):
     watch.check("two-factor set-up")
     # The language selector switches the page to French from static JS.
     page.select_option("select[name=language]", "fr")
-    page.wait_for_function("document.documentElement.lang === 'fr'")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
     watch.check("language changed")
 
     # An organiser.

@@ -2,6 +2,7 @@
 logs in, accepts the rules and joins."""
 
 import pytest
+from playwright.sync_api import expect
 
 from competitions.models import Membership, RulesAcceptance
 from tests import factories
@@ -40,7 +41,7 @@ def test_create_a_team_and_join_it_by_the_invite_link(live_server, browser, page
     page.wait_for_selector("#invite-link")
     assert "Team Buyer Resist created" in page.inner_text(".messages")
     page.click("#copy-invite-link")
-    page.wait_for_function("document.getElementById('copy-invite-link').textContent === 'Copied'")
+    expect(page.locator("#copy-invite-link")).to_have_text("Copied")
     invite_link = page.evaluate("navigator.clipboard.readText()")
     assert invite_link == page.input_value("#invite-link")
     assert "/teams/join/" in invite_link

@@ -26,6 +26,9 @@ class TimezoneMiddleware:
         user = getattr(request, "user", None)
         saved = user.timezone if user is not None and user.is_authenticated else ""
         zone = _zone(saved) or _zone(request.COOKIES.get(TIMEZONE_COOKIE, ""))
+        # Empty on a first visit: the page then tells the browser to show its times in its own
+        # zone (static/js/datajam.js), and the cookie it sets serves every later request.
+        request.timezone_name = zone.key if zone else ""
         if zone is None:
             timezone.deactivate()
         else:

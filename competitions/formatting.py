@@ -1,6 +1,16 @@
+"""The one way DataJam shows a time: in the viewer's zone, always with the zone's name.
+
+``local_datetime`` is the text (for messages and e-mails); ``time_element`` wraps it in
+``<time datetime="…">`` for pages (the ``when`` template filter). A compact form for tables
+keeps the full text in ``title`` for hover and focus. When the server does not know the
+viewer's zone yet (a first visit), ``static/js/datajam.js`` rewrites these elements in the
+browser's zone from their ``datetime``.
+"""
+
 import datetime as dt
 
 from django.utils import formats, timezone
+from django.utils.html import format_html
 
 
 def local_datetime(value: dt.datetime | None) -> str:
@@ -9,3 +19,29 @@ def local_datetime(value: dt.datetime | None) -> str:
         return ""
     local = timezone.localtime(value)
     return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+
+
+def compact_datetime(value: dt.datetime) -> str:
+    """Shorter for tables: no year when it is this year ("November 29, 7 p.m. EST")."""
+    local = timezone.localtime(value)
+    if local.year != timezone.localtime().year:
+        return local_datetime(value)
+    day = formats.date_format(local, "MONTH_DAY_FORMAT")
+    return f"{day}, {formats.time_format(local, 'TIME_FORMAT')} {local.tzname()}"
+
+
+def time_element(value: dt.datetime | None, *, short: bool = False) -> str:
+    """``<time>`` for a page; ``short`` for table cells: compact, the full text on hover/focus."""
+    if value is None:
+        return ""
+    stamp = value.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    if not short:
+        return format_html(
+            '<time datetime="{}" data-format="full">{}</time>', stamp, local_datetime(value)
+        )
+    return format_html(
+        '<time datetime="{}" data-format="short" class="when-short" title="{}" tabindex="0">{}</time>',
+        stamp,
+        local_datetime(value),
+        compact_datetime(value),
+    )

@@ -1,6 +1,9 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from ..formatting import local_datetime
+from ..formatting import time_element
 from ..markdown import render_markdown
 from ..permissions import can as can_do
 from ..selectors.notifications import notification_text
@@ -32,9 +35,48 @@ def metric(value, digits: int = 4):
 
 
 @register.filter
-def when(value):
-    """A time in the viewer's zone, with the zone's name."""
-    return local_datetime(value)
+def when(value, style: str = "full"):
+    """Every time on every page: ``{{ t|when }}`` is a ``<time>`` in the viewer's zone with the
+    zone's name; ``{{ t|when:"short" }}`` is the compact form for table cells."""
+    if not value:  # None, or a missing variable in the template
+        return ""
+    return time_element(value, short=style == "short")
+
+
+@register.filter
+def zone_name(name: str):
+    """The zone in the footer, marked so the browser can name its own on a first visit."""
+    return format_html('<span id="timezone-name">{}</span>', name)
+
+
+@register.simple_tag
+def content_lang(obj):
+    """`` lang="…"`` for organiser-written text of an event or challenge whose language is known
+    (a challenge without one takes its event's): ``<h1{% content_lang challenge %}>``."""
+    language = getattr(obj, "content_language", "")
+    if not language and hasattr(obj, "event"):
+        language = obj.event.content_language
+    return format_html(' lang="{}"', language) if language else ""
+
+
+@register.simple_tag
+def board_summary(board, my_team) -> str:
+    """The leaderboard in one sentence, for its live region: a screen reader hears this when the
+    board changes rather than the whole table."""
+    rows = list(board)
+    text = ngettext("%(n)d team on the board.", "%(n)d teams on the board.", len(rows)) % {
+        "n": len(rows)
+    }
+    mine = next((r for r in rows if my_team is not None and r.team_id == my_team.pk), None)
+    if mine is not None:
+        text += " " + _("Your team, %(team)s, is ranked %(rank)s with %(score)s.") % {
+            "team": mine.team_name, "rank": mine.rank, "score": metric(mine.score),
+        }  # fmt: skip
+    elif rows:
+        text += " " + _("First: %(team)s with %(score)s.") % {
+            "team": rows[0].team_name, "score": metric(rows[0].score),
+        }  # fmt: skip
+    return text
 
 
 @register.filter(name="notification_text")

@@ -488,12 +488,14 @@ def test_team_page_for_someone_without_a_team_redirects(client, challenge):
 
 
 def _expected_reset(zone_name: str) -> str:
-    local = timezone.localtime(
-        timezone.now().astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        + dt.timedelta(days=1),
-        zoneinfo.ZoneInfo(zone_name),
-    )
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+    """The quota line's reset time as the page writes it: a <time> in the zone, named."""
+    reset = timezone.now().astimezone(dt.UTC).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    ) + dt.timedelta(days=1)
+    local = timezone.localtime(reset, zoneinfo.ZoneInfo(zone_name))
+    text = f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+    stamp = reset.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f'<time datetime="{stamp}" data-format="full">{text}</time>'
 
 
 def test_quota_reset_is_shown_in_the_profile_time_zone(client, challenge, team):

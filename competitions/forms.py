@@ -1,6 +1,7 @@
 """Forms for organisers' pages. Dates are entered in the organiser's time zone and stored in UTC."""
 
 from django import forms
+from django.conf import global_settings
 from django.utils.translation import gettext_lazy as _
 
 from scoring import TASKS
@@ -37,11 +38,23 @@ LABELS = {
     "file": _("File"),
     "kind": _("Kind"),
     "reason": _("Reason"),
+    "content_language": _("Language of the texts"),
 }
 
 
 def labels_for(fields):
     return {f: LABELS[f] for f in fields}
+
+
+def content_language_field(help_text) -> forms.ChoiceField:
+    """Any language Django knows, named in the reader's language ("French" / "français")."""
+    choices = [(code, _(name)) for code, name in global_settings.LANGUAGES]
+    return forms.ChoiceField(
+        label=LABELS["content_language"],
+        choices=[("", _("Not given"))] + choices,
+        required=False,
+        help_text=help_text,
+    )
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -54,9 +67,16 @@ class DateTimeInput(forms.DateTimeInput):
 class EventForm(forms.ModelForm):
     """Shapes input only: the rules live in ``services/events.py``."""
 
+    content_language = content_language_field(
+        _("The language you write the name, tagline and description in; screen readers use it.")
+    )
+
     class Meta:
         model = Event
-        fields = ["name", "slug", "tagline", "description", "starts_at", "ends_at", "is_published"]
+        fields = [
+            "name", "slug", "tagline", "description", "content_language", "starts_at", "ends_at",
+            "is_published",
+        ]  # fmt: skip
         labels = labels_for(fields)
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
 
@@ -67,12 +87,18 @@ class EventForm(forms.ModelForm):
 class ChallengeForm(forms.ModelForm):
     """Shapes input only: the rules live in ``services/challenges.py``."""
 
+    content_language = content_language_field(
+        _(
+            "The language of the title, summary, description, evaluation and rules; empty: the event's."
+        )
+    )
+
     class Meta:
         model = Challenge
         fields = [
             "title", "slug", "summary", "task", "primary_metric", "description", "evaluation",
-            "rules", "max_team_size", "merger_deadline", "final_selection_limit",
-            "secondary_metrics",
+            "rules", "content_language", "max_team_size", "merger_deadline",
+            "final_selection_limit", "secondary_metrics",
         ]  # fmt: skip
         labels = labels_for(fields)
         widgets = {"merger_deadline": DateTimeInput()}

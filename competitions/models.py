@@ -52,6 +52,9 @@ class Event(models.Model):
     name = models.CharField(max_length=200)
     tagline = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True, help_text=_("Markdown."))
+    # The language organisers write the texts in (a language code): pages mark those texts with
+    # it, so a screen reader reads English text on a French page with English pronunciation.
+    content_language = models.CharField(max_length=16, blank=True)
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
     is_published = models.BooleanField(default=True)
@@ -92,6 +95,7 @@ class Challenge(models.Model):
     description = models.TextField(blank=True, help_text=_("Markdown."))
     rules = models.TextField(blank=True, help_text=_("Markdown; participants accept these."))
     evaluation = models.TextField(blank=True, help_text=_("Markdown."))
+    content_language = models.CharField(max_length=16, blank=True)  # empty: the event's
     task = models.CharField(max_length=32, choices=TASK_CHOICES, default="ad-linkage")
     primary_metric = models.CharField(max_length=64, default="pairwise_f1")
     max_team_size = models.PositiveIntegerField(default=5)

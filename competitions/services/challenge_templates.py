@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from starter.generate import generate_corpus
@@ -87,6 +87,8 @@ def challenge_create_from_template(
     work = Path(tempfile.mkdtemp(prefix="datajam-template-"))
     try:
         summary = generate_corpus(work, n_ads=n_ads, seed=seed, public_share=public_share)
+        with translation.override("en"):  # the template's texts are in English
+            summary_text = _("Predict which ads were posted by the same operator.")
         with transaction.atomic():
             challenge = challenge_create(
                 event=event,
@@ -94,12 +96,13 @@ def challenge_create_from_template(
                 data={
                     "slug": slug,
                     "title": title,
-                    "summary": _("Predict which ads were posted by the same operator."),
+                    "summary": summary_text,
                     "description": DESCRIPTION,
                     "evaluation": EVALUATION.format(
                         metric=primary_metric.replace("_", " "), public=public_share
                     ),
                     "rules": RULES.format(daily=daily_limit, finals=2),
+                    "content_language": "en",
                     "task": "ad-linkage",
                     "primary_metric": primary_metric,
                 },

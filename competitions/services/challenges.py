@@ -16,7 +16,8 @@ from .standings import lock_challenge_teams, standings_rebuild_challenge
 
 CHALLENGE_FIELDS = (
     "title", "slug", "summary", "task", "primary_metric", "description", "evaluation", "rules",
-    "max_team_size", "merger_deadline", "final_selection_limit", "secondary_metrics",
+    "content_language", "max_team_size", "merger_deadline", "final_selection_limit",
+    "secondary_metrics",
 )  # fmt: skip
 # Columns a leaderboard has room for next to the primary metric (on a phone too).
 MAX_SECONDARY_METRICS = 4

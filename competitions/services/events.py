@@ -9,7 +9,10 @@ from ..permissions import require
 from . import ServiceError
 from .audit import apply_changes, log_action
 
-EVENT_FIELDS = ("name", "slug", "tagline", "description", "starts_at", "ends_at", "is_published")
+EVENT_FIELDS = (
+    "name", "slug", "tagline", "description", "content_language", "starts_at", "ends_at",
+    "is_published",
+)  # fmt: skip
 
 
 class EventRefused(ServiceError):

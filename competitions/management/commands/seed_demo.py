@@ -80,6 +80,7 @@ class Command(BaseCommand):
                 name="DataJam Against Exploitation (demo)",
                 tagline="Build tools that link online ads posted by the same operator.",
                 description=EVENT_DESCRIPTION,
+                content_language="en",
                 starts_at=now - dt.timedelta(days=7),
                 ends_at=now + dt.timedelta(days=40),
             )

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -100,6 +101,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render with an error summary tied to the fields (datajam/forms.py, templates/forms/).
+FORM_RENDERER = "datajam.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -197,6 +201,7 @@ MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "DataJam")
 # A code of the period before or after is accepted too: phones' clocks drift. Each code works
 # once (allauth remembers used codes in the shared cache).
 MFA_TOTP_TOLERANCE = 1
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 

@@ -1,22 +1,96 @@
-// Tell the server the browser's time zone once, so times are shown in it (a saved profile
-// choice wins over this cookie).
+// DataJam's small progressive enhancements. Every page works without this file.
+
+// Times: tell the server the browser's zone (a saved profile choice wins over this cookie). On a
+// first visit the server did not know it yet (<html data-timezone="">), so show this page's
+// times in the browser's zone from their datetime attribute, the same way the server will.
 (function () {
+  var zone;
   try {
-    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (zone && document.cookie.indexOf("datajam_tz=" + zone) === -1) {
-      document.cookie = "datajam_tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax";
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch (e) {
+    return; // old browser: times stay in UTC, and say so
+  }
+  if (!zone) return;
+  if (document.cookie.indexOf("datajam_tz=" + zone) === -1) {
+    document.cookie = "datajam_tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax";
+  }
+  var root = document.documentElement;
+  if (root.getAttribute("data-timezone")) return;
+  var lang = root.lang || undefined;
+  var full = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone: zone });
+  var thisYear = new Intl.DateTimeFormat(lang, {
+    month: "long", day: "numeric", hour: "numeric", minute: "2-digit", timeZone: zone,
+  });
+  var yearOf = new Intl.DateTimeFormat("en", { year: "numeric", timeZone: zone });
+  var zoneName = new Intl.DateTimeFormat(lang, { timeZoneName: "short", timeZone: zone });
+  function named(date) {
+    var part = zoneName.formatToParts(date).filter(function (p) { return p.type === "timeZoneName"; })[0];
+    return part ? part.value : zone;
+  }
+  var now = new Date();
+  document.querySelectorAll("time[data-format]").forEach(function (element) {
+    var date = new Date(element.getAttribute("datetime"));
+    if (isNaN(date.getTime())) return;
+    var text = full.format(date) + " " + named(date);
+    if (element.getAttribute("data-format") === "short") {
+      element.title = text;
+      if (yearOf.format(date) === yearOf.format(now)) text = thisYear.format(date) + " " + named(date);
     }
-  } catch (e) { /* old browser: times stay in UTC */ }
+    element.textContent = text;
+  });
+  var footer = document.getElementById("timezone-name");
+  if (footer) footer.textContent = zone;
+})();
+
+// Selectors with a submit button: picking with a mouse or a finger submits at once; arrow keys
+// only move the choice (WCAG 3.2.2), and the button submits.
+document.querySelectorAll("select[data-submit-on-pick]").forEach(function (select) {
+  var byPointer = false;
+  select.addEventListener("pointerdown", function () { byPointer = true; });
+  select.addEventListener("keydown", function () { byPointer = false; });
+  select.addEventListener("change", function () {
+    if (!byPointer || !select.form) return;
+    if (select.form.requestSubmit) select.form.requestSubmit();
+    else select.form.submit();
+  });
+});
+
+// Live regions: a polled block carries data-announce="what changed" and data-announce-to="id of
+// an aria-live region that stays in the page". The region speaks only when the text changes.
+(function () {
+  function sources(root) {
+    if (!root || !root.querySelectorAll) return [];
+    var found = Array.prototype.slice.call(root.querySelectorAll("[data-announce]"));
+    if (root.matches && root.matches("[data-announce]")) found.unshift(root);
+    return found;
+  }
+  function announce(root, speak) {
+    sources(root).forEach(function (source) {
+      var region = document.getElementById(source.getAttribute("data-announce-to"));
+      var text = source.getAttribute("data-announce");
+      if (!region || region.getAttribute("data-last") === text) return;
+      region.setAttribute("data-last", text);
+      if (speak) region.textContent = text;
+    });
+  }
+  announce(document.body, false); // what the page says on arrival is read with the page
+  document.addEventListener("htmx:load", function (event) { announce(event.detail.elt, true); });
+
+  // A poll that brings back the same text is not swapped: focus and scroll stay where they were.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.hasAttribute("data-swap-if-changed")) return;
+    var incoming = document.createElement("template");
+    incoming.innerHTML = event.detail.serverResponse;
+    var squash = function (text) { return text.replace(/\s+/g, " ").trim(); };
+    if (squash(incoming.content.textContent) === squash(target.textContent)) {
+      event.detail.shouldSwap = false;
+    }
+  });
 })();
 
 // Behaviour the templates ask for with data- attributes: the Content-Security-Policy allows no
 // inline handlers, so every one lives here.
-document.addEventListener("change", function (event) {
-  var field = event.target;
-  if (field.matches && field.matches("select[data-autosubmit]") && field.form) {
-    field.form.submit();
-  }
-});
 document.addEventListener("click", function (event) {
   var target = event.target;
   if (!target.closest) return;

@@ -37,7 +37,7 @@ def test_participant_uploads_and_sees_score(live_server, page, scoring_backend, 
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", "alice@example.org")
     page.fill("input[name=password]", "pass-word-123")
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 
     page.goto(f"{live_server.url}/e/{challenge.event.slug}/{challenge.slug}/")

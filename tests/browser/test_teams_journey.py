@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def log_in(page, email: str) -> None:
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", "pass-word-123")
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
 
 
 def test_create_a_team_and_join_it_by_the_invite_link(live_server, browser, page):

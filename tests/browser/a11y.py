@@ -1,0 +1,121 @@
+"""Accessibility checks for browser tests: axe-core (WCAG 2.1 AA) and sideways scrolling.
+
+``check_page(page, url)`` loads ``url`` in English and in French and, for each, checks it at a
+desktop width (1280 px) and a phone width (390 px). It fails with a readable list when axe-core
+finds a WCAG 2.1 A/AA violation (plus its 24 × 24 px target-size rule), or when the page scrolls
+sideways on the phone. Afterwards the page shows ``url`` in English at its former size, with the
+language cookie as it was. For a page in a state a URL alone cannot reach (a form with errors),
+pass ``prepare``: it runs after each load, e.g. ``prepare=lambda p: p.click("form button")``.
+
+axe-core is vendored (``vendor/axe.min.js``, see ``vendor/README.md``): nothing is downloaded at
+run time. It is evaluated through the DevTools protocol, so a strict Content-Security-Policy on
+the page does not stop it.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Tap targets of at least 24 × 24 px (WCAG 2.2's 2.5.8, tagged wcag22aa by axe).
+EXTRA_RULES = ["target-size"]
+LANGUAGES = ("fr", "en")  # English last: the page is left in it
+DESKTOP, PHONE = 1280, 390
+WIDTHS = (PHONE, DESKTOP)
+HEIGHT = 844
+
+
+@cache
+def _axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations on the page as it is now (WCAG 2.1 A/AA and target size)."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    options = {
+        "runOnly": {"type": "tag", "values": WCAG_21_AA},
+        "rules": {rule: {"enabled": True} for rule in EXTRA_RULES},
+        "resultTypes": ["violations"],
+    }
+    result = page.evaluate("options => window.axe.run(document, options)", options)
+    return result["violations"]
+
+
+def horizontal_overflow(page) -> int:
+    """How many pixels the page is wider than the window (0 when it does not scroll sideways)."""
+    return page.evaluate(
+        "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - document.documentElement.clientWidth"
+    )
+
+
+def describe(violations: list[dict]) -> list[str]:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"  {violation['id']} ({violation['impact']}): {violation['help']}"
+            f" <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"][:5]:
+            target = " ".join(str(t) for t in node["target"])
+            summary = " ".join((node.get("failureSummary") or "").split())
+            lines.append(f"    - {target}: {summary[:300]}")
+        if len(violation["nodes"]) > 5:
+            lines.append(f"    … and {len(violation['nodes']) - 5} more")
+    return lines
+
+
+def check_page(
+    page,
+    url: str,
+    *,
+    prepare: Callable | None = None,
+    languages: Iterable[str] = LANGUAGES,
+    widths: Iterable[int] = WIDTHS,
+) -> int:
+    """Check ``url`` in each language at each width; returns how many checks ran."""
+    context = page.context
+    cookie_name = settings.LANGUAGE_COOKIE_NAME
+    saved = [c for c in context.cookies(url) if c["name"] == cookie_name]
+    size = page.viewport_size
+    problems: list[str] = []
+    checks = 0
+    try:
+        for language in languages:
+            context.add_cookies([{"name": cookie_name, "value": language, "url": url}])
+            response = page.goto(url)
+            if response is not None and response.status >= 400:
+                problems.append(f"{url}: HTTP {response.status}")
+            if prepare is not None:
+                prepare(page)
+            shown = page.evaluate("() => document.documentElement.lang")
+            if shown != language:
+                problems.append(f"{page.url}: asked for {language}, the page is in {shown!r}")
+            for width in widths:
+                page.set_viewport_size({"width": width, "height": HEIGHT})
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
+                checks += 1
+                where = f"{page.url} in {language} at {width} px"
+                violations = axe_violations(page)
+                if violations:
+                    problems.append(f"{where}: {len(violations)} axe violation(s)")
+                    problems.extend(describe(violations))
+                if width <= PHONE:
+                    overflow = horizontal_overflow(page)
+                    if overflow > 0:
+                        problems.append(f"{where}: scrolls sideways by {overflow} px")
+    finally:
+        context.clear_cookies(name=cookie_name)
+        if saved:
+            context.add_cookies(saved)
+        if size:
+            page.set_viewport_size(size)
+    if problems:
+        pytest.fail("Accessibility problems:\n" + "\n".join(problems), pytrace=False)
+    return checks

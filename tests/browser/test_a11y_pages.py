@@ -1,0 +1,247 @@
+"""Every page the journeys visit, through the axe-core harness: as a visitor, a participant and
+an organiser, in English and French, at 1280 px and 390 px."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.utils import timezone
+
+from competitions.models import (
+    AuditLog,
+    DataFile,
+    EventRole,
+    MergeRequest,
+    Notification,
+    RulesAcceptance,
+    Submission,
+    TeamInvite,
+)
+from tests import factories
+from tests.browser.a11y import check_page
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+BAD_TRUTH = b"ad_id,cluster_id,usage\na1,x,Maybe\n"
+
+
+@dataclass
+class World:
+    event: object
+    challenge: object
+    phase: object
+    team: object
+    alice: object  # leader of Buyer Resist
+    carol: object  # accepted the rules, no team yet
+    erin: object  # signed in, has not accepted the rules
+    organiser: object
+    scored: object
+    failed: object
+    invite: object
+
+    def url(self, live_server, path: str = "") -> str:
+        return f"{live_server.url}/e/{self.event.slug}/{self.challenge.slug}/{path}"
+
+
+def submission(phase, team, user, state, **fields):
+    now = timezone.now()
+    return Submission.objects.create(
+        phase=phase, team=team, submitted_by=user, file="x.csv",
+        original_name="predictions-with-a-rather-long-name.csv", size=2048, state=state,
+        queued_at=now, finished_at=now if state in ("scored", "failed") else None, **fields,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def world(transactional_db):
+    now = timezone.now()
+    event = factories.EventFactory(
+        name="DataJam Against Exploitation", slug="dj", tagline="Link the ads, find the operators",
+        description="Teams from **16 countries**.", content_language="en",
+        starts_at=now - dt.timedelta(days=2),
+        ends_at=now + dt.timedelta(days=20),
+    )  # fmt: skip
+    challenge = factories.ChallengeFactory(
+        event=event, title="Link the ads", slug="link", summary="Which ads share an operator?",
+        description="Predict the operator of each ad.", rules="Be kind. **No real data.**",
+        evaluation="Pairwise F1 on the public part.", merger_deadline=now + dt.timedelta(days=5),
+    )  # fmt: skip
+    phase = factories.PhaseFactory(challenge=challenge, name="Development")
+    factories.PhaseFactory(  # a second phase: the leaderboard's phase selector
+        challenge=challenge, name="Final", order=1, starts_at=now + dt.timedelta(days=11),
+        ends_at=now + dt.timedelta(days=13),
+    )  # fmt: skip
+    DataFile.objects.create(
+        challenge=challenge, name="ads.csv", kind="test", size=1234, description="The corpus",
+        file=ContentFile(b"ad_id,title\na1,hello\n", name="ads.csv"),
+    )  # fmt: skip
+    alice = factories.UserFactory(username="alice", email="alice@example.org")
+    bob = factories.UserFactory(username="bob", email="bob@example.org")
+    carol = factories.UserFactory(username="carol", email="carol@example.org")
+    erin = factories.UserFactory(username="erin", email="erin@example.org")
+    organiser = factories.UserFactory(username="org", email="org@example.org")
+    EventRole.objects.create(event=event, user=organiser, role="organiser")
+    team = factories.TeamFactory(challenge=challenge, name="Buyer Resist")
+    factories.add_member(team, alice, role="leader")
+    factories.add_member(team, bob)
+    other = factories.TeamFactory(challenge=challenge, name="North Star")
+    dave = factories.UserFactory(username="dave", email="dave@example.org")
+    factories.add_member(other, dave, role="leader")
+    RulesAcceptance.objects.create(challenge=challenge, user=carol)
+    scores = {"pairwise_f1": 0.8381, "pairwise_precision": 0.9, "pairwise_recall": 0.78}
+    scored = submission(
+        phase, team, alice, "scored", public_score=0.8381, private_score=0.8, duration_ms=503,
+        public_scores=scores, private_scores=scores, attempts=1, note="first try",
+    )  # fmt: skip
+    failed = submission(
+        phase, team, alice, "failed", failure="file", counts_for_quota=False, attempts=1,
+        error_message="Wrong header: expected ad_id,cluster_id, got 'hello'.",
+    )  # fmt: skip
+    submission(phase, team, bob, "queued")
+    submission(phase, other, dave, "scored", public_score=0.9, private_score=0.7)
+    invite = TeamInvite.objects.create(team=team, email="carol@example.org", invited_by=alice)
+    MergeRequest.objects.create(from_team=other, to_team=team, requested_by=dave)
+    Notification.objects.create(
+        user=alice, message="Your submission was scored: 0.8381.", link=f"/submissions/{scored.pk}/"
+    )
+    Notification.objects.create(user=alice, message="bob joined Buyer Resist.")
+    AuditLog.objects.create(
+        event=event, actor=organiser, action="phase.create", target_label="Development",
+        reason="setting up",
+    )  # fmt: skip
+    return World(
+        event=event, challenge=challenge, phase=phase, team=team, alice=alice,
+        carol=carol, erin=erin, organiser=organiser, scored=scored, failed=failed, invite=invite,
+    )  # fmt: skip
+
+
+def log_in(page, live_server, user) -> None:
+    """A session cookie for ``user`` (the keyboard journey logs in through the form)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+
+def check_all(page, urls: list[str], name: str) -> int:
+    """Every URL through the harness; one failure lists the problems of all of them."""
+    checks, failures = 0, []
+    for url in urls:
+        try:
+            checks += check_page(page, url)
+        except pytest.fail.Exception as failure:
+            failures.append(str(failure))
+    screenshot(page, f"a11y-{name}")
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)
+    return checks
+
+
+def test_public_pages_as_a_visitor(live_server, page, world):
+    base = live_server.url
+    urls = [
+        f"{base}/",
+        f"{base}/e/{world.event.slug}/",
+        world.url(live_server),
+        world.url(live_server, "leaderboard/"),
+        f"{base}/accounts/login/",
+        f"{base}/accounts/signup/",
+    ]
+    assert check_all(page, urls, "visitor") == 4 * len(urls)
+
+
+def test_log_in_and_sign_up_errors(live_server, page, world):
+    base = live_server.url
+
+    def wrong_password(p):
+        p.fill("#id_login", "alice@example.org")
+        p.fill("#id_password", "not-the-password")
+        p.click("main form button[type=submit]")
+        p.wait_for_selector("[aria-invalid=true]")
+
+    def weak_password(p):
+        p.fill("#id_email", "not-an-address")
+        p.fill("#id_username", "zoe")
+        p.fill("#id_password1", "1234")
+        p.fill("#id_password2", "12345")
+        p.locator("main form").evaluate("f => f.noValidate = true")
+        p.click("main form button[type=submit]")
+        p.wait_for_selector("[aria-invalid=true]")
+
+    check_page(page, f"{base}/accounts/login/", prepare=wrong_password)
+    check_page(page, f"{base}/accounts/signup/", prepare=weak_password)
+    screenshot(page, "a11y-signup-errors")
+
+
+def test_participant_pages(live_server, page, world):
+    log_in(page, live_server, world.alice)
+    base = live_server.url
+    urls = [
+        world.url(live_server),
+        world.url(live_server, "team/"),
+        world.url(live_server, "leaderboard/"),
+        f"{base}/submissions/{world.scored.pk}/",
+        f"{base}/submissions/{world.failed.pk}/",
+        f"{base}/notifications/",
+        f"{base}/me/",
+        f"{base}/manage/",
+    ]
+    assert check_all(page, urls, "participant") == 4 * len(urls)
+
+
+def test_pages_of_people_joining(live_server, page, world):
+    base = live_server.url
+    log_in(page, live_server, world.erin)  # the rules to accept
+    check_all(page, [world.url(live_server), f"{base}/teams/join/{world.team.invite_token}/"],
+              "joining-rules")  # fmt: skip
+    log_in(page, live_server, world.carol)  # rules accepted: create a team, or accept an invitation
+    urls = [world.url(live_server), f"{base}/teams/invites/{world.invite.token}/"]
+    assert check_all(page, urls, "joining-team") == 4 * len(urls)
+
+
+def test_organiser_pages(live_server, page, world):
+    log_in(page, live_server, world.organiser)
+    base = live_server.url
+    event = f"{base}/manage/e/{world.event.slug}/"
+    challenge = f"{event}c/{world.challenge.slug}/"
+    urls = [
+        f"{base}/manage/events/new/",
+        event,
+        f"{event}challenges/new/",
+        f"{event}challenges/template/",
+        challenge,
+        f"{challenge}phases/new/",
+        f"{challenge}submissions/",
+        f"{base}/manage/phases/{world.phase.pk}/truth/",
+        f"{base}/manage/phases/{world.phase.pk}/teams/{world.team.pk}/limits/",
+        f"{event}audit/",
+        f"{event}queue/",
+        world.url(live_server, "leaderboard/"),  # both boards
+    ]
+    assert check_all(page, urls, "organiser") == 4 * len(urls)
+
+
+def test_organiser_form_errors(live_server, page, world):
+    log_in(page, live_server, world.organiser)
+    base = live_server.url
+
+    def empty_name(p):
+        p.fill("input[name=name]", "")
+        p.fill("input[name=ends_at]", "2020-01-01T00:00")
+        p.click("main form button[type=submit]")
+        p.wait_for_selector("[aria-invalid=true]")
+
+    check_page(page, f"{base}/manage/e/{world.event.slug}/edit/", prepare=empty_name)
+
+    def bad_truth(p):
+        p.set_input_files(
+            "input[name=file]",
+            files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": BAD_TRUTH}],
+        )
+        p.click("#truth-form button[type=submit]")
+        p.wait_for_selector("[aria-invalid=true]")
+
+    check_page(page, f"{base}/manage/phases/{world.phase.pk}/truth/", prepare=bad_truth)
+    screenshot(page, "a11y-truth-error")

@@ -133,7 +133,8 @@ def phase_set_truth(*, phase: Phase, uploaded: File, actor) -> dict:
             summary = scoring.validate_truth(phase.challenge.task, tmp)
         except scoring.InvalidTruth as error:
             raise TruthRefused(
-                _("The ground truth was not accepted: %(error)s") % {"error": error}
+                _("The ground truth was not accepted: %(error)s") % {"error": error},
+                field="file",  # the uploaded file: the form marks that field invalid
             ) from None
         with transaction.atomic():
             phase = Phase.objects.select_for_update(no_key=True).get(pk=phase.pk)

@@ -19,9 +19,12 @@ from competitions.models import (
     Submission,
     TeamInvite,
 )
+from judging.models import EventResults, Project
+from judging.services.assignments import assignments_make
 from tests import factories
 from tests.browser.a11y import check_page
 from tests.browser.conftest import screenshot
+from tests.browser.test_judging_journey import event  # noqa: F401 - the judging journey's world
 
 pytestmark = pytest.mark.browser
 BAD_TRUTH = b"ad_id,cluster_id,usage\na1,x,Maybe\n"
@@ -57,14 +60,14 @@ def submission(phase, team, user, state, **fields):
 @pytest.fixture
 def world(transactional_db):
     now = timezone.now()
-    event = factories.EventFactory(
+    dj = factories.EventFactory(
         name="DataJam Against Exploitation", slug="dj", tagline="Link the ads, find the operators",
         description="Teams from **16 countries**.", content_language="en",
         starts_at=now - dt.timedelta(days=2),
         ends_at=now + dt.timedelta(days=20),
     )  # fmt: skip
     challenge = factories.ChallengeFactory(
-        event=event, title="Link the ads", slug="link", summary="Which ads share an operator?",
+        event=dj, title="Link the ads", slug="link", summary="Which ads share an operator?",
         description="Predict the operator of each ad.", rules="Be kind. **No real data.**",
         evaluation="Pairwise F1 on the public part.", merger_deadline=now + dt.timedelta(days=5),
     )  # fmt: skip
@@ -82,7 +85,7 @@ def world(transactional_db):
     carol = factories.UserFactory(username="carol", email="carol@example.org")
     erin = factories.UserFactory(username="erin", email="erin@example.org")
     organiser = factories.UserFactory(username="org", email="org@example.org")
-    EventRole.objects.create(event=event, user=organiser, role="organiser")
+    EventRole.objects.create(event=dj, user=organiser, role="organiser")
     team = factories.TeamFactory(challenge=challenge, name="Buyer Resist")
     factories.add_member(team, alice, role="leader")
     factories.add_member(team, bob)
@@ -108,11 +111,11 @@ def world(transactional_db):
     )
     Notification.objects.create(user=alice, message="bob joined Buyer Resist.")
     AuditLog.objects.create(
-        event=event, actor=organiser, action="phase.create", target_label="Development",
+        event=dj, actor=organiser, action="phase.create", target_label="Development",
         reason="setting up",
     )  # fmt: skip
     return World(
-        event=event, challenge=challenge, phase=phase, team=team, alice=alice,
+        event=dj, challenge=challenge, phase=phase, team=team, alice=alice,
         carol=carol, erin=erin, organiser=organiser, scored=scored, failed=failed, invite=invite,
     )  # fmt: skip
 
@@ -204,20 +207,20 @@ def test_pages_of_people_joining(live_server, page, world):
 def test_organiser_pages(live_server, page, world):
     log_in(page, live_server, world.organiser)
     base = live_server.url
-    event = f"{base}/manage/e/{world.event.slug}/"
-    challenge = f"{event}c/{world.challenge.slug}/"
+    manage = f"{base}/manage/e/{world.event.slug}/"
+    challenge = f"{manage}c/{world.challenge.slug}/"
     urls = [
         f"{base}/manage/events/new/",
-        event,
-        f"{event}challenges/new/",
-        f"{event}challenges/template/",
+        manage,
+        f"{manage}challenges/new/",
+        f"{manage}challenges/template/",
         challenge,
         f"{challenge}phases/new/",
         f"{challenge}submissions/",
         f"{base}/manage/phases/{world.phase.pk}/truth/",
         f"{base}/manage/phases/{world.phase.pk}/teams/{world.team.pk}/limits/",
-        f"{event}audit/",
-        f"{event}queue/",
+        f"{manage}audit/",
+        f"{manage}queue/",
         world.url(live_server, "leaderboard/"),  # both boards
     ]
     assert check_all(page, urls, "organiser") == 4 * len(urls)
@@ -245,3 +248,47 @@ def test_organiser_form_errors(live_server, page, world):
 
     check_page(page, f"{base}/manage/phases/{world.phase.pk}/truth/", prepare=bad_truth)
     screenshot(page, "a11y-truth-error")
+
+
+def test_judging_and_results_pages(live_server, page, event):  # noqa: F811
+    """The pages of the judging journey (tests/browser/test_judging_journey.py), each state."""
+    challenge, track, teams, second_judge = event
+    organiser = EventRole.objects.get(event=challenge.event, role="organiser").user
+    judge = EventRole.objects.exclude(user=second_judge).get(role="judge").user
+    assignments_make(track=track, actor=organiser)
+    project = Project.objects.get(team=teams["Blue"])
+    base, slug = live_server.url, challenge.event.slug
+    challenge_url = f"{base}/e/{slug}/{challenge.slug}/"
+    manage = f"{base}/manage/e/{slug}/c/{challenge.slug}/track/"
+
+    log_in(page, live_server, teams["Red"].memberships.get().user)
+    check_page(page, f"{challenge_url}project/")  # hand-in form
+
+    def bad_link(p):
+        p.fill("#id_title", "Phone-chain explorer")
+        p.fill("#id_repository_url", "github.com/red/phones")
+        p.click("#project-form button[type=submit]")
+        p.wait_for_selector("#id_repository_url_error")
+
+    check_page(page, f"{challenge_url}project/", prepare=bad_link)
+
+    log_in(page, live_server, judge)
+    urls = [f"{base}/judging/", f"{challenge_url}judging/",
+            f"{challenge_url}judging/projects/{project.pk}/",
+            f"{challenge_url}projects/{project.pk}/"]  # fmt: skip
+    check_all(page, urls, "judge")
+
+    log_in(page, live_server, organiser)
+    urls = [
+        manage,
+        f"{manage}scores/",
+        f"{base}/manage/e/{slug}/results/",
+        f"{challenge_url}standings/",
+    ]
+    check_all(page, urls, "judging-organiser")
+
+    EventResults.objects.create(
+        event=challenge.event, state="published", published_at=timezone.now()
+    )
+    page.context.clear_cookies()
+    check_all(page, [f"{base}/e/{slug}/results/"], "results")

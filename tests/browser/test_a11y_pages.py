@@ -213,12 +213,10 @@ def test_organiser_pages(live_server, page, world):
         f"{base}/manage/events/new/",
         manage,
         f"{manage}challenges/new/",
-        f"{manage}challenges/template/",
         challenge,
         f"{challenge}phases/new/",
         f"{challenge}submissions/",
         f"{base}/manage/phases/{world.phase.pk}/truth/",
-        f"{base}/manage/phases/{world.phase.pk}/teams/{world.team.pk}/limits/",
         f"{manage}audit/",
         f"{manage}queue/",
         world.url(live_server, "leaderboard/"),  # both boards

@@ -1,7 +1,5 @@
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ..formatting import time_element
 from ..markdown import render_markdown
@@ -57,26 +55,6 @@ def content_lang(obj):
     if not language and hasattr(obj, "event"):
         language = obj.event.content_language
     return format_html(' lang="{}"', language) if language else ""
-
-
-@register.simple_tag
-def board_summary(board, my_team) -> str:
-    """The leaderboard in one sentence, for its live region: a screen reader hears this when the
-    board changes rather than the whole table."""
-    rows = list(board)
-    text = ngettext("%(n)d team on the board.", "%(n)d teams on the board.", len(rows)) % {
-        "n": len(rows)
-    }
-    mine = next((r for r in rows if my_team is not None and r.team_id == my_team.pk), None)
-    if mine is not None:
-        text += " " + _("Your team, %(team)s, is ranked %(rank)s with %(score)s.") % {
-            "team": mine.team_name, "rank": mine.rank, "score": metric(mine.score),
-        }  # fmt: skip
-    elif rows:
-        text += " " + _("First: %(team)s with %(score)s.") % {
-            "team": rows[0].team_name, "score": metric(rows[0].score),
-        }  # fmt: skip
-    return text
 
 
 @register.filter(name="notification_text")

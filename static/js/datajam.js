@@ -75,18 +75,6 @@ document.querySelectorAll("select[data-submit-on-pick]").forEach(function (selec
   }
   announce(document.body, false); // what the page says on arrival is read with the page
   document.addEventListener("htmx:load", function (event) { announce(event.detail.elt, true); });
-
-  // A poll that brings back the same text is not swapped: focus and scroll stay where they were.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var target = event.detail.target;
-    if (!target || !target.hasAttribute("data-swap-if-changed")) return;
-    var incoming = document.createElement("template");
-    incoming.innerHTML = event.detail.serverResponse;
-    var squash = function (text) { return text.replace(/\s+/g, " ").trim(); };
-    if (squash(incoming.content.textContent) === squash(target.textContent)) {
-      event.detail.shouldSwap = false;
-    }
-  });
 })();
 
 // Behaviour the templates ask for with data- attributes: the Content-Security-Policy allows no

@@ -2,6 +2,7 @@
 arrive through the live region; the language and phase selectors never act on an arrow key."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import screenshot
@@ -92,11 +93,7 @@ def test_log_in_upload_and_hear_the_score(live_server, page, start_worker, tmp_p
 
     # A worker starts; the live region, which stays in the page, says the score.
     start_worker()
-    page.wait_for_function(
-        "() => document.getElementById('status-live').textContent.includes('Scored')",
-        timeout=90_000,
-    )
-    assert live.text_content() == "Scored. Public score (Pairwise F1): 1.0000."
+    expect(live).to_have_text("Scored. Public score (Pairwise F1): 1.0000.", timeout=90_000)
     assert page.inner_text("#public-score") == "1.0000"
     screenshot(page, "keyboard-5-score-heard")
 
@@ -116,7 +113,7 @@ def test_arrow_keys_never_switch_the_language(live_server, page):
     assert focused(page, "#language-form button[type=submit]")
     screenshot(page, "keyboard-6-language-chosen")
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.documentElement.lang === 'fr'")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
     assert page.url == board
     assert page.inner_text("h1") == "Classement"
 

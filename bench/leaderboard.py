@@ -237,7 +237,9 @@ def profile(fn) -> None:
     profiler.enable()
     fn()
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(
+        "competitions|template/base|psycopg/cursor", 30
+    )
 
 
 def run(args) -> None:

@@ -203,14 +203,22 @@ ROW_COLUMNS = (
 
 
 def _rows(
-    phase: Phase, kind: str, raw: bool, queryset, members: bool, secondary: list[Column]
+    phase: Phase,
+    kind: str,
+    raw: bool,
+    queryset,
+    members: bool,
+    secondary: list[Column],
+    whole: bool = False,
 ) -> list[BoardRow]:
     _key, score, at, _metrics = _KEYS[kind]
     metrics_field = _metrics_field(kind, raw)
     values = list(queryset.values_list(*ROW_COLUMNS, score, at, metrics_field))
     team_ids = [v[0] for v in values]
-    ranks = rank_map(phase, kind, team_ids)
-    public_ranks = rank_map(phase, PUBLIC, team_ids) if kind == PRIVATE else {}
+    # The whole board: one window over it; a page: the same window, kept to the page's teams.
+    wanted = None if whole else team_ids
+    ranks = rank_map(phase, kind, wanted)
+    public_ranks = rank_map(phase, PUBLIC, wanted) if kind == PRIVATE else {}
     names = _members(team_ids) if members else {}
     rows = []
     for team_id, name, baseline, entries, last, best, value, when, metrics in values:
@@ -280,7 +288,7 @@ def board_all(phase: Phase, *, kind: str = PUBLIC, raw: bool = False) -> Board:
         .select_related(None)
         .order_by(*_order(kind, "rank", raw, {}))
     )
-    rows = _rows(phase, kind, raw, queryset, members=False, secondary=secondary)
+    rows = _rows(phase, kind, raw, queryset, members=False, secondary=secondary, whole=True)
     return Board(
         kind=kind,
         rows=rows,

@@ -85,6 +85,7 @@ def test_the_page_ranks_real_teams_and_marks_the_baseline(world):
     assert 'id="jump-to-team"' in page and f"#team-{world['team'].pk}" in page
     assert "<svg" in page and 'role="img"' in page and "chart-data" in page
     assert 'class="mine"' not in page  # the fragment is the same for everyone
+    assert "=HYPERLINK(&quot;http://x&quot;)" in page  # names are escaped
 
 
 def test_the_fragment_is_the_same_for_everyone_and_empty_while_nothing_changes(world):

@@ -105,12 +105,33 @@ TEMPLATES = [
 # Forms render with an error summary tied to the fields (datajam/forms.py, templates/forms/).
 FORM_RENDERER = "datajam.forms.FormRenderer"
 
+# Connections are kept open and reused for DATABASE_CONN_MAX_AGE seconds (0: a new connection
+# per request, which costs PostgreSQL a process fork each time), checked before reuse so one
+# dropped by a restart of the server is replaced instead of failing a request. Each web thread
+# and each worker process holds one: see "Database connections" in docs/deploy.md for sizing
+# max_connections. DATABASE_POOL=true uses psycopg's pool in each process instead (PostgreSQL
+# only; DATABASE_POOL_MIN_SIZE / DATABASE_POOL_MAX_SIZE), for many threads sharing few
+# connections; a PgBouncer in front of PostgreSQL serves the same purpose across hosts.
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'datajam.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=0 if DATABASE_POOL else int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
+# Behind PgBouncer in transaction mode a server-side cursor may outlive its connection.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", False
+)
+if DATABASE_POOL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
+        "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "10")),
+        "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # The web process and the worker share the file: wait for a lock rather than fail at once.

@@ -9,6 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_FILE = ROOT / "datajam" / "settings.py"
 
@@ -116,3 +119,61 @@ def test_check_deploy_is_clean_in_production():
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_database_connections_are_reused_and_checked_by_default(monkeypatch):
+    for name in ("DATABASE_CONN_MAX_AGE", "DATABASE_CONN_HEALTH_CHECKS", "DATABASE_POOL"):
+        monkeypatch.delenv(name, raising=False)
+    database = settings_in(monkeypatch)["DATABASES"]["default"]
+    assert database["CONN_MAX_AGE"] == 60
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert "pool" not in database.get("OPTIONS", {})
+
+
+def test_connection_reuse_can_be_turned_off(monkeypatch):
+    got = settings_in(monkeypatch, DATABASE_CONN_MAX_AGE="0", DATABASE_CONN_HEALTH_CHECKS="false")
+    assert got["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    assert got["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is False
+
+
+def test_pool_needs_postgresql(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="PostgreSQL"):
+        settings_in(monkeypatch, DATABASE_URL="sqlite:///pool.sqlite3", DATABASE_POOL="true")
+
+
+def test_pool_replaces_persistent_connections(monkeypatch):
+    got = settings_in(
+        monkeypatch,
+        DATABASE_URL="postgres://u@db.example.org:5432/datajam",
+        DATABASE_POOL="true",
+        DATABASE_POOL_MAX_SIZE="4",
+    )
+    database = got["DATABASES"]["default"]
+    assert database["CONN_MAX_AGE"] == 0  # Django refuses persistent connections with a pool
+    assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 4, "timeout": 10.0}
+
+
+def test_pooled_connections_work_against_postgresql():
+    """A process started with DATABASE_POOL=true queries the test run's PostgreSQL through
+    psycopg's pool (two borrowed connections in a row come from one pool)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        pytest.skip("needs DATABASE_URL pointing to PostgreSQL")
+    script = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "first = connection.pool\n"
+        "with connection.cursor() as c: c.execute('SELECT 1'); one = c.fetchone()[0]\n"
+        "connection.close()\n"
+        "with connection.cursor() as c: c.execute('SELECT 2'); two = c.fetchone()[0]\n"
+        "print(type(first).__name__, first is connection.pool, one + two)\n"
+    )
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="datajam.settings", DATABASE_POOL="true", DATABASE_POOL_MIN_SIZE="1"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.split() == ["ConnectionPool", "True", "3"]

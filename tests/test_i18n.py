@@ -1,4 +1,5 @@
-"""The interface in French: our own strings come from locale/fr, and that catalogue is complete."""
+"""The interface in French and Spanish: our own strings come from locale/<lang>, and each
+catalogue is complete."""
 
 import ast
 import gettext
@@ -12,7 +13,12 @@ from django.utils import translation
 from competitions.models import EventRole
 from tests import factories
 
-PO = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+LOCALE = Path(settings.BASE_DIR) / "locale"
+# Each catalogue and its gettext plural rule.
+CATALOGUES = {
+    "fr": "Plural-Forms: nplurals=2; plural=(n > 1);",
+    "es": "Plural-Forms: nplurals=2; plural=(n != 1);",
+}
 FR = {"HTTP_ACCEPT_LANGUAGE": "fr"}
 
 
@@ -70,11 +76,13 @@ def parse_po(path):
     return entries
 
 
-def test_catalogue_is_complete_and_compiled():
-    entries = parse_po(PO)
+@pytest.mark.parametrize("lang", sorted(CATALOGUES))
+def test_catalogue_is_complete_and_compiled(lang):
+    po = LOCALE / lang / "LC_MESSAGES" / "django.po"
+    entries = parse_po(po)
     header = next(e for e in entries if e["msgid"] == "")
-    assert "Plural-Forms: nplurals=2; plural=(n > 1);" in header["msgstr"][0]
-    assert "Language: fr" in header["msgstr"][0]
+    assert CATALOGUES[lang] in header["msgstr"][0]
+    assert f"Language: {lang}" in header["msgstr"][0]
     messages = [e for e in entries if e["msgid"]]
     assert len(messages) > 400
     assert not [e["msgid"] for e in entries if e["obsolete"]]
@@ -87,7 +95,7 @@ def test_catalogue_is_complete_and_compiled():
     ]  # fmt: skip
     assert not untranslated
     # The compiled catalogue is committed (CI machines may lack gettext) and matches the source.
-    with PO.with_suffix(".mo").open("rb") as mo:
+    with po.with_suffix(".mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     stale = [
         e["msgid"]
@@ -97,11 +105,12 @@ def test_catalogue_is_complete_and_compiled():
     assert not stale, "run manage.py compilemessages"
 
 
-def test_placeholders_are_kept():
+@pytest.mark.parametrize("lang", sorted(CATALOGUES))
+def test_placeholders_are_kept(lang):
     import re
 
     placeholder = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w+\}|<[^>]+>")
-    for e in parse_po(PO):
+    for e in parse_po(LOCALE / lang / "LC_MESSAGES" / "django.po"):
         if not e["msgid"]:
             continue
         for index, text in e["msgstr"].items():

@@ -17,7 +17,6 @@ LABELS = {
     "description": _("Description"),
     "starts_at": _("Starts at"),
     "ends_at": _("Ends at"),
-    "is_published": _("Is published"),
     "title": _("Title"),
     "summary": _("Summary"),
     "task": _("Task"),
@@ -75,7 +74,6 @@ class EventForm(forms.ModelForm):
         model = Event
         fields = [
             "name", "slug", "tagline", "description", "content_language", "starts_at", "ends_at",
-            "is_published",
         ]  # fmt: skip
         labels = labels_for(fields)
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}

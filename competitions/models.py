@@ -57,7 +57,10 @@ class Event(models.Model):
     content_language = models.CharField(max_length=16, blank=True)
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
-    is_published = models.BooleanField(default=True)
+    # A new event is a draft that only its organisers and judges see; publishing is an explicit
+    # action behind the readiness checklist (``selectors/readiness.py``).
+    is_published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

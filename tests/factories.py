@@ -43,6 +43,7 @@ class EventFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"event-{n}")
     name = factory.Sequence(lambda n: f"Event {n}")
+    is_published = True  # most tests are about a running event; drafts say so
 
 
 class ChallengeFactory(factory.django.DjangoModelFactory):

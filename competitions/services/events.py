@@ -1,17 +1,19 @@
-"""Events and who runs them: create, edit, grant and revoke organiser and judge roles."""
+"""Events and who runs them: create (as a draft), edit, publish and unpublish, grant and revoke
+organiser and judge roles."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Event, EventRole, Membership
 from ..permissions import require
+from ..selectors.readiness import event_readiness
 from . import ServiceError
 from .audit import apply_changes, log_action
 
 EVENT_FIELDS = (
     "name", "slug", "tagline", "description", "content_language", "starts_at", "ends_at",
-    "is_published",
 )  # fmt: skip
 
 
@@ -99,3 +101,36 @@ def role_revoke(*, role: EventRole, actor) -> None:
         raise EventRefused(_("An event needs at least one organiser."))
     log_action(event=event, actor=actor, action="role.revoke", target=role)
     role.delete()
+
+
+@transaction.atomic
+def event_publish(*, event: Event, actor) -> Event:
+    """Show a draft event to everyone, once every item of its readiness checklist holds."""
+    require(actor, "event.manage", event)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.is_published:
+        return event
+    missing = event_readiness(event).missing
+    if missing:
+        raise EventRefused(
+            _("The event is not ready to publish: %(items)s.")
+            % {"items": "; ".join(check.text for check in missing)}
+        )
+    event.is_published = True
+    event.published_at = timezone.now()
+    event.save(update_fields=["is_published", "published_at"])
+    log_action(event=event, actor=actor, action="event.publish", target=event)
+    return event
+
+
+@transaction.atomic
+def event_unpublish(*, event: Event, actor, reason: str = "") -> Event:
+    """Back to a draft: only organisers and judges see it; teams and submissions stay."""
+    require(actor, "event.manage", event)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not event.is_published:
+        return event
+    event.is_published = False
+    event.save(update_fields=["is_published"])
+    log_action(event=event, actor=actor, action="event.unpublish", target=event, reason=reason)
+    return event

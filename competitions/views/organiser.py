@@ -16,6 +16,7 @@ from ..models import AuditLog, Challenge, DataFile, Event, EventRole, Submission
 from ..permissions import can
 from ..selectors.organiser import phase_submission_counts
 from ..selectors.quotas import team_quota
+from ..selectors.readiness import event_readiness
 from ..services import challenges as challenge_svc
 from ..services import events as event_svc
 from ..services import moderation as moderation_svc
@@ -67,7 +68,13 @@ def event_new(request):
         with service_call(request, form) as call:
             event = event_svc.event_create(actor=request.user, data=form.cleaned_data)
         if call.ok:
-            messages.success(request, _("Event created. You are its organiser."))
+            messages.success(
+                request,
+                _(
+                    "Event created as a draft: only you and the people you add see it. "
+                    "Publish it when the checklist is complete."
+                ),
+            )
             return redirect("competitions:manage_event", event.slug)
     return _form_page(request, form, _("New event"), reverse("competitions:manage"))
 
@@ -83,8 +90,34 @@ def event_manage(request, event_slug):
             "challenges": event.challenges.prefetch_related("phases"),
             "roles": event.roles.select_related("user"),
             "role_form": forms.RoleForm(),
+            "readiness": event_readiness(event),
         },
     )
+
+
+@login_required
+@require_POST
+def event_publish(request, event_slug):
+    event = get_event(request, event_slug, action="event.manage")
+    with service_call(request) as call:
+        event_svc.event_publish(event=event, actor=request.user)
+    if call.ok:
+        messages.success(request, _("The event is published: everyone can see it."))
+    return redirect("competitions:manage_event", event.slug)
+
+
+@login_required
+@require_POST
+def event_unpublish(request, event_slug):
+    event = get_event(request, event_slug, action="event.manage")
+    with service_call(request):
+        event_svc.event_unpublish(
+            event=event, actor=request.user, reason=request.POST.get("reason", "")[:300]
+        )
+        messages.success(
+            request, _("The event is a draft again: only its organisers and judges see it.")
+        )
+    return redirect("competitions:manage_event", event.slug)
 
 
 @login_required

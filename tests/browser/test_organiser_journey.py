@@ -107,3 +107,25 @@ def test_organiser_sets_up_a_challenge(live_server, page, tmp_path):
     page.goto(f"{base}/e/dj-mtl/")
     assert page.locator("script:has-text('alert(1)')").count() == 0
     assert "world" in page.inner_text("main")
+
+    # The event is still a draft: the checklist says what is missing and publishing is refused.
+    page.goto(f"{base}/manage/e/dj-mtl/")
+    assert "Draft" in page.inner_text("#publication")
+    todo = page.inner_text("#publication .checklist")
+    assert "Phase “Final” of “Link the ads” has a validated ground truth" in todo
+    page.click("#publish-button")
+    assert "not ready to publish" in page.inner_text(".messages")
+    screenshot(page, "organiser-journey-checklist")
+    page.click("#publication a:has-text('Final')")
+    page.set_input_files("input[name=file]", str(good))
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#truth-summary")
+    page.goto(f"{base}/manage/e/dj-mtl/")
+    assert page.locator("#publication li.todo").count() == 0
+    page.click("#publish-button")
+    assert "published" in page.inner_text(".messages")
+    screenshot(page, "organiser-journey-published")
+    visitor = page.context.browser.new_context().new_page()
+    visitor.goto(f"{base}/")
+    assert "DataJam Montréal" in visitor.inner_text("main")
+    visitor.context.close()

@@ -83,6 +83,8 @@ class Command(BaseCommand):
                 content_language="en",
                 starts_at=now - dt.timedelta(days=7),
                 ends_at=now + dt.timedelta(days=40),
+                is_published=True,
+                published_at=now,
             )
             EventRole.objects.create(
                 event=event, user=users["organiser"], role=EventRole.Role.ORGANISER

@@ -7,8 +7,11 @@ class JudgingConfig(AppConfig):
 
     def ready(self) -> None:
         from competitions.permissions import register_rules
+        from competitions.services.merges import register_merge_hook
 
         from . import tasks  # noqa: F401  (Celery tasks, registered by name in every process)
         from .permissions import RULES
+        from .services.merges import HOOK
 
         register_rules(RULES)
+        register_merge_hook(HOOK)

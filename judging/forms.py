@@ -20,8 +20,8 @@ class TrackForm(forms.ModelForm):
     class Meta:
         model = Track
         fields = [
-            "ranking", "leaderboard_weight", "phase", "handin_deadline", "normalise",
-            "assignment", "judges_per_project",
+            "ranking", "leaderboard_weight", "phase", "handin_deadline", "require_screening",
+            "normalise", "assignment", "judges_per_project", "feedback_shows_judges",
         ]  # fmt: skip
         labels = {
             "ranking": _("Final ranking"),
@@ -31,6 +31,8 @@ class TrackForm(forms.ModelForm):
             "normalise": _("Normalise each judge's scores (z-scores)"),
             "assignment": _("Assigning projects to judges"),
             "judges_per_project": _("Judges per project (when balanced)"),
+            "require_screening": _("Judges see only projects screened eligible"),
+            "feedback_shows_judges": _("Show judges' names beside their feedback to teams"),
         }
         help_texts = {
             "leaderboard_weight": _(
@@ -48,6 +50,8 @@ class TrackForm(forms.ModelForm):
 
     def __init__(self, *args, challenge, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["require_screening"].initial = True
         self.fields["phase"].queryset = challenge.phases.all()
         self.fields["phase"].required = False
 
@@ -136,6 +140,23 @@ class ConflictForm(forms.Form):
             self.order_fields(["judge", "team", "reason"])
 
 
+class ScreenForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("eligible", _("Eligible")), ("ineligible", _("Not eligible"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (the team reads it; needed when not eligible)"),
+        max_length=500,
+        required=False,
+    )
+
+
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(label=_("Why the results are taken back"), max_length=300)
+
+
 class UnlockForm(forms.Form):
     reason = forms.CharField(label=_("Why judging opens again"), max_length=300)
 
@@ -189,6 +210,15 @@ class ScoreSheetForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    feedback = forms.CharField(
+        label=_("Feedback for the team"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "The team reads it once the results are published (your name only if the "
+            "organisers choose to show it)."
+        ),
+    )
 
     def __init__(self, *args, criteria, values=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,7 +240,7 @@ class ScoreSheetForm(forms.Form):
                 },
                 initial=values.get(criterion.pk),
             )
-        self.order_fields([f"criterion_{c.pk}" for c in self.criteria] + ["comment"])
+        self.order_fields([f"criterion_{c.pk}" for c in self.criteria] + ["comment", "feedback"])
 
     def scores(self) -> dict[int, int | None]:
         return {c.pk: self.cleaned_data.get(f"criterion_{c.pk}") for c in self.criteria}

@@ -60,6 +60,11 @@ class Track(models.Model):
     )
     judging = models.CharField(max_length=16, choices=Judging.choices, default=Judging.OPEN)
     judging_locked_at = models.DateTimeField(null=True, blank=True)
+    # Judges see only projects the organisers marked eligible (off: every project not marked
+    # "not eligible").
+    require_screening = models.BooleanField(default=False)
+    # Feedback to teams: show the judges' names beside their feedback once published.
+    feedback_shows_judges = models.BooleanField(default=False)
     # The 24-hour hand-in reminder went out (set by the periodic task, once per deadline).
     handin_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -95,6 +100,13 @@ class Track(models.Model):
     def is_locked(self) -> bool:
         return self.judging == self.Judging.LOCKED
 
+    def judgeable_filter(self, prefix: str = "") -> Q:
+        """The projects (``prefix`` "project__" for sheets) judges may see and score."""
+        eligible = Q(**{f"{prefix}eligibility": Project.Eligibility.ELIGIBLE})
+        if self.require_screening:
+            return eligible
+        return eligible | Q(**{f"{prefix}eligibility": Project.Eligibility.PENDING})
+
 
 class Criterion(models.Model):
     """A weighted criterion judges score on a scale (1–5, 0–10, …)."""
@@ -122,7 +134,16 @@ class Criterion(models.Model):
 
 
 class Project(models.Model):
-    """What a team hands in for a judged track: one per team and track."""
+    """What a team hands in for a judged track: one per team and track.
+
+    Screening: organisers mark it eligible or not eligible (with a reason the team reads);
+    judges only ever see projects they may judge (``Track.judgeable_filter``).
+    """
+
+    class Eligibility(models.TextChoices):
+        PENDING = "pending", _("Not screened yet")
+        ELIGIBLE = "eligible", _("Eligible")
+        INELIGIBLE = "ineligible", _("Not eligible")
 
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="projects")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="projects")
@@ -141,6 +162,14 @@ class Project(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    eligibility = models.CharField(
+        max_length=16, choices=Eligibility.choices, default=Eligibility.PENDING
+    )
+    eligibility_reason = models.CharField(max_length=500, blank=True)
+    screened_at = models.DateTimeField(null=True, blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["track", "team__name"]
@@ -154,6 +183,12 @@ class Project(models.Model):
     @property
     def writeup_is_pdf(self) -> bool:
         return self.writeup.name.endswith(".pdf")
+
+    @property
+    def judgeable(self) -> bool:
+        if self.eligibility == self.Eligibility.ELIGIBLE:
+            return True
+        return self.eligibility == self.Eligibility.PENDING and not self.track.require_screening
 
 
 class Conflict(models.Model):
@@ -195,7 +230,8 @@ class ScoreSheet(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="score_sheets"
     )
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True)  # for the organisers
+    feedback = models.TextField(blank=True)  # for the team, once the results are published
     assigned_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -261,7 +297,8 @@ class Prize(models.Model):
 
 
 class EventResults(models.Model):
-    """An event's results page. State machine: draft → published (one action, not undone)."""
+    """An event's results page. State machine: draft → published, and back to draft
+    (unpublished, with a reason) by the organisers."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Not published")

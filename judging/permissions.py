@@ -12,6 +12,9 @@ The rules, and why:
   of every judged track) is locked, read-only.
 - A judge with a conflict of interest with a team never sees that team's project or score
   sheet.
+- Judges only ever see projects screened eligible (or not yet screened, when the track does
+  not require screening); the team and the organisers see the screening decision.
+- Feedback meant for the team reaches it only once the results are published.
 - Teams edit their project until the hand-in deadline, the judging lock or publication,
   whichever comes first.
 """
@@ -69,7 +72,13 @@ def _track_judge(user, track: Track) -> bool:
 
 
 def _unconflicted_judge(user, project: Project) -> bool:
-    return _track_judge(user, project.track) and not _conflicted(user, project.team_id)
+    """A judge of the track who may see this project: no conflict with the team, and the
+    project screened eligible (or not screened, when the track does not require it)."""
+    return (
+        _track_judge(user, project.track)
+        and project.judgeable
+        and not _conflicted(user, project.team_id)
+    )
 
 
 def _project_view(user, project: Project) -> bool:
@@ -97,6 +106,25 @@ def _project_view_writeup(user, project: Project) -> bool:
     return (
         is_organiser(user, event) or _unconflicted_judge(user, project) or _own_team(user, project)
     )
+
+
+def _project_view_screening(user, project: Project) -> bool:
+    """The screening decision and its reason: the team and the organisers."""
+    event = project.track.event
+    if not may_view_event(user, event):
+        return False
+    return is_organiser(user, event) or _own_team(user, project)
+
+
+def _project_view_feedback(user, project: Project) -> bool:
+    """Judges' feedback to the team: the organisers, and the team once results are
+    published (never other teams, never the public)."""
+    event = project.track.event
+    if not may_view_event(user, event):
+        return False
+    if is_organiser(user, event):
+        return True
+    return _own_team(user, project) and results_published(event)
 
 
 def _sheet_view(user, sheet: ScoreSheet) -> bool:
@@ -150,6 +178,8 @@ RULES = {
     "project.view": _project_view,
     "project.edit": _project_edit,
     "project.view_writeup": _project_view_writeup,
+    "project.view_screening": _project_view_screening,
+    "project.view_feedback": _project_view_feedback,
     "scoresheet.view": _sheet_view,
     "scoresheet.edit": _sheet_edit,
     "judging.view_scores": _judging_view_scores,

@@ -44,6 +44,7 @@ urlpatterns = [
         manage.conflict_unset,
         name="manage_conflict_remove",
     ),
+    path(M + "projects/<int:project_id>/screen/", manage.screen, name="manage_screen"),
     path(M + "assign/", manage.assign, name="manage_assign"),
     path(M + "lock/", manage.lock, name="manage_lock"),
     path(M + "unlock/", manage.unlock, name="manage_unlock"),
@@ -55,4 +56,9 @@ urlpatterns = [
     path(M + "prizes/<int:prize_id>/delete/", manage.prize_delete, name="manage_prize_delete"),
     path(M + "prizes/<int:prize_id>/award/", manage.prize_award, name="manage_prize_award"),
     path("manage/e/<slug:event_slug>/results/", manage.results_manage, name="manage_results"),
+    path(
+        "manage/e/<slug:event_slug>/results/unpublish/",
+        manage.results_unpublish_view,
+        name="manage_results_unpublish",
+    ),
 ]

@@ -14,9 +14,15 @@ and the requesting team is deleted. Refused, with the reason:
 
 Every rule is checked again at acceptance with both team rows locked, so nothing a member does
 in the meantime (submitting, joining) can slip past it.
+
+Apps built on this one keep what belongs to a team through a merge with
+``register_merge_hook`` (``judging`` moves the absorbed team's project, or refuses when both
+teams handed one in): this module imports none of them.
 """
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +40,26 @@ from .teams import TeamError, check_merger_deadline, team_page_path
 
 class MergeError(TeamError):
     pass
+
+
+@dataclass(frozen=True)
+class MergeHook:
+    """``check(absorbed, target)`` raises ``MergeError`` (with a message for people) when the
+    teams cannot merge; ``apply(absorbed, target)`` moves what must survive the absorbed team
+    and returns what it did, for the audit log. Both run inside the merge's transaction."""
+
+    name: str
+    check: Callable[[Team, Team], None]
+    apply: Callable[[Team, Team], dict]
+
+
+MERGE_HOOKS: list[MergeHook] = []
+
+
+def register_merge_hook(hook: MergeHook) -> None:
+    """From another app's ``AppConfig.ready()``; registering the same name twice is a no-op."""
+    if all(existing.name != hook.name for existing in MERGE_HOOKS):
+        MERGE_HOOKS.append(hook)
 
 
 def _leaders(team: Team) -> list:
@@ -62,6 +88,8 @@ def _check_merge(*, from_team: Team, to_team: Team, now: dt.datetime) -> None:
                 )
                 % {"team": team.name}
             )
+    for hook in MERGE_HOOKS:
+        hook.check(from_team, to_team)
     members = Membership.objects.filter(team__in=[from_team, to_team]).count()
     if members > challenge.max_team_size:
         raise MergeError(
@@ -208,6 +236,7 @@ def merge_request_accept(
         moved_submissions = Submission.objects.filter(team=absorbed).update(team=target)
         # Longest-standing means in this team: people who merge in start counting now.
         absorbed.memberships.update(team=target, role=Membership.Role.MEMBER, joined_at=now)
+        kept = {hook.name: hook.apply(absorbed, target) for hook in MERGE_HOOKS}
         overrides = list(
             QuotaOverride.objects.filter(team=absorbed).values(
                 "phase_id", "daily_limit", "total_limit", "reason"
@@ -226,6 +255,7 @@ def merge_request_accept(
                 "submissions_moved": moved_submissions,
                 "final_marks_cleared": finals_cleared,
                 "quota_overrides_dropped": overrides,
+                **{name: data for name, data in kept.items() if data},
             },
         )
         standings_after_merge(

@@ -119,10 +119,12 @@ def project_progress(track: Track) -> list[ProjectProgress]:
 
 
 def judge_sheets(track: Track, judge) -> list[ScoreSheet]:
-    """The judge's assigned projects in the track (never one they are conflicted with)."""
+    """The judge's assigned projects in the track (never one they are conflicted with, never
+    one screened out)."""
     conflicted = Conflict.objects.filter(judge=judge).values("team_id")
     return list(
         ScoreSheet.objects.filter(project__track=track, judge=judge)
+        .filter(track.judgeable_filter("project__"))
         .exclude(project__team_id__in=conflicted)
         .select_related("project__team")
         .order_by("state", "project__team__name")
@@ -228,3 +230,22 @@ def score_table(track: Track, *, order: str = "judge") -> tuple[list, list[Score
     else:
         rows.sort(key=lambda r: (r.judge.lower(), r.team.lower()))
     return criteria, rows
+
+
+@dataclass
+class Feedback:
+    judge: str | None  # None unless the organisers show judges' names
+    text: str
+
+
+def team_feedback(project: Project) -> list[Feedback]:
+    """The judges' feedback on a project (submitted sheets that have some), for its team once
+    published: no scores, no other team's anything, names only if the track shows them."""
+    show = project.track.feedback_shows_judges
+    sheets = (
+        ScoreSheet.objects.filter(project=project, state=ScoreSheet.State.SUBMITTED)
+        .exclude(feedback="")
+        .select_related("judge")
+        .order_by("submitted_at", "pk")
+    )
+    return [Feedback(str(s.judge) if show else None, s.feedback) for s in sheets]

@@ -5,7 +5,8 @@
   the organisers' baseline; ranks as there (equal scores share a rank).
 - **A sheet's score**: each criterion's score placed on 0–1 within its scale
   ((score − lowest) / (highest − lowest)), weighted by the criteria's weights, times 100.
-  Only submitted sheets of current judges without a conflict count.
+  Only submitted sheets of current judges without a conflict count, on projects judges may
+  see (screened eligible, or not screened when the track does not require screening).
 - **Normalisation** (optional): each judge's sheet scores in the track are centred on that
   judge's mean and divided by their standard deviation (population; a judge whose scores are
   all equal, or who scored one project, gives 0), so a harsh and a generous judge weigh the same.
@@ -138,6 +139,7 @@ def counted_sheets(track: Track) -> list[SheetScore]:
     )
     sheets = list(
         ScoreSheet.objects.filter(
+            track.judgeable_filter("project__"),
             project__track=track,
             project__team__is_baseline=False,
             state=ScoreSheet.State.SUBMITTED,

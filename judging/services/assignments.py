@@ -98,9 +98,14 @@ def assignments_make(*, track: Track, actor) -> AssignmentReport:
     judges = list(judges_of(track))
     if not judges:
         raise JudgingRefused(_("This event has no judges yet: add them on the event's page."))
-    projects = list(Project.objects.filter(track=track, team__is_baseline=False).order_by("pk"))
-    if not projects:
+    handed_in = Project.objects.filter(track=track, team__is_baseline=False)
+    if not handed_in.exists():
         raise JudgingRefused(_("No team has handed in a project yet."))
+    projects = list(handed_in.filter(track.judgeable_filter()).order_by("pk"))
+    if not projects:
+        raise JudgingRefused(
+            _("No project is eligible for judging yet: screen the hand-ins first.")
+        )
     team_ids = {p.team_id for p in projects}
     conflicts = set(
         Conflict.objects.filter(team_id__in=team_ids).values_list("judge_id", "team_id")

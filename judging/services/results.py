@@ -1,4 +1,5 @@
-"""Publishing an event's results: one action, audit-logged, not undone.
+"""Publishing an event's results: one action, audit-logged; organisers can take it back
+(``results_unpublish``, with a reason, audit-logged).
 
 It is refused (with the reason) unless every judged track's judging is locked, the event has
 at least one track, and every prize has a winner. It then, in one transaction: marks the
@@ -97,4 +98,35 @@ def results_publish(*, event: Event, actor) -> EventResults:
             email_subject=PUBLISHED_SUBJECT,
         )
     )
+    return results
+
+
+@transaction.atomic
+def results_unpublish(*, event: Event, actor, reason: str) -> EventResults:
+    """Published → draft: the results page, standings and feedback are hidden again (404 to
+    all but organisers) and the judging can be changed again. The private leaderboards stay
+    revealed (teams have seen them) and nobody is notified; the audit log keeps who, when
+    and why, and the winners that were shown."""
+    require(actor, "event.manage", event)
+    reason = (reason or "").strip()
+    if not reason:
+        raise JudgingRefused(_("Say why the results are taken back."), field="reason")
+    results = EventResults.objects.select_for_update().filter(event=event).first()
+    if results is None or results.state != EventResults.State.PUBLISHED:
+        raise JudgingRefused(_("The results are not published."))
+    log_action(
+        event=event,
+        actor=actor,
+        action="results.unpublish",
+        target=results,
+        reason=reason,
+        data={
+            "published_at": results.published_at.isoformat() if results.published_at else None,
+            "published_by": str(results.published_by) if results.published_by else None,
+        },
+    )
+    results.state = EventResults.State.DRAFT
+    results.published_at = None
+    results.published_by = None
+    results.save(update_fields=["state", "published_at", "published_by"])
     return results

@@ -1,5 +1,6 @@
 """A judge's score sheet: save as a draft (any scores so far), then submit (every criterion
-scored). Both transitions are open until the organisers lock the track's judging; saving a
+scored). Beside the scores, a comment for the organisers and feedback for the team (which the
+team reads once the results are published). Both transitions are open until the organisers lock the track's judging; saving a
 draft of a submitted sheet takes it back to draft, so it stops counting until submitted again.
 """
 
@@ -80,23 +81,26 @@ def _clean_scores(sheet: ScoreSheet, scores: dict, *, complete: bool) -> dict:
     return clean
 
 
-def _write(sheet: ScoreSheet, values: dict, comment: str) -> None:
+def _write(sheet: ScoreSheet, values: dict, comment: str, feedback: str) -> None:
     CriterionScore.objects.filter(sheet=sheet).exclude(criterion_id__in=values).delete()
     for criterion_id, value in values.items():
         CriterionScore.objects.update_or_create(
             sheet=sheet, criterion_id=criterion_id, defaults={"value": value}
         )
     sheet.comment = (comment or "").strip()
+    sheet.feedback = (feedback or "").strip()
 
 
 @transaction.atomic
-def scoresheet_save_draft(*, sheet: ScoreSheet, actor, scores: dict, comment: str) -> ScoreSheet:
+def scoresheet_save_draft(
+    *, sheet: ScoreSheet, actor, scores: dict, comment: str, feedback: str = ""
+) -> ScoreSheet:
     """Keep what the judge has so far; a submitted sheet goes back to draft."""
     sheet = _locked_sheet(sheet)
     _check_editable(sheet, actor)
     values = _clean_scores(sheet, scores, complete=False)
     reopened = sheet.state == ScoreSheet.State.SUBMITTED
-    _write(sheet, values, comment)
+    _write(sheet, values, comment, feedback)
     sheet.state = ScoreSheet.State.DRAFT
     sheet.submitted_at = None
     sheet.save()
@@ -111,14 +115,16 @@ def scoresheet_save_draft(*, sheet: ScoreSheet, actor, scores: dict, comment: st
 
 
 @transaction.atomic
-def scoresheet_submit(*, sheet: ScoreSheet, actor, scores: dict, comment: str) -> ScoreSheet:
+def scoresheet_submit(
+    *, sheet: ScoreSheet, actor, scores: dict, comment: str, feedback: str = ""
+) -> ScoreSheet:
     """Every criterion scored: the sheet counts in the standings."""
     sheet = _locked_sheet(sheet)
     _check_editable(sheet, actor)
     values = _clean_scores(sheet, scores, complete=True)
     if not values:
         raise JudgingRefused(_("This track has no criteria yet; the organisers add them."))
-    _write(sheet, values, comment)
+    _write(sheet, values, comment, feedback)
     sheet.state = ScoreSheet.State.SUBMITTED
     sheet.submitted_at = timezone.now()
     sheet.save()

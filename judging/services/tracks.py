@@ -26,7 +26,7 @@ from . import JudgingRefused
 
 TRACK_FIELDS = (
     "ranking", "leaderboard_weight", "phase", "handin_deadline", "normalise", "assignment",
-    "judges_per_project",
+    "judges_per_project", "require_screening", "feedback_shows_judges",
 )  # fmt: skip
 CRITERION_FIELDS = ("name", "description", "weight", "scale_min", "scale_max", "order")
 

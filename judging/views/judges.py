@@ -111,7 +111,7 @@ def score_sheet(request, event_slug, challenge_slug, project_id):
     criteria = list(track.criteria.all())
     form = ScoreSheetForm(
         request.POST or None, criteria=criteria, values=sheet_values(sheet),
-        initial={"comment": sheet.comment},
+        initial={"comment": sheet.comment, "feedback": sheet.feedback},
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
@@ -122,6 +122,7 @@ def score_sheet(request, event_slug, challenge_slug, project_id):
                 actor=request.user,
                 scores=form.scores(),
                 comment=form.cleaned_data["comment"],
+                feedback=form.cleaned_data["feedback"],
             )
         if call.ok:
             messages.success(

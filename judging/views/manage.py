@@ -16,10 +16,12 @@ from ..forms import (
     ConflictForm,
     CriterionForm,
     PrizeForm,
+    ScreenForm,
     TrackForm,
     UnlockForm,
+    UnpublishForm,
 )
-from ..models import Conflict, Criterion, Prize, Track
+from ..models import Conflict, Criterion, Prize, Project, Track
 from ..selectors.judging import (
     handins,
     judge_progress,
@@ -33,7 +35,8 @@ from ..selectors.standings import track_standings
 from ..services import assignments as assignment_svc
 from ..services import prizes as prize_svc
 from ..services import tracks as track_svc
-from ..services.results import results_publish
+from ..services.results import results_publish, results_unpublish
+from ..services.screening import project_screen
 from .helpers import get_track
 
 
@@ -51,6 +54,23 @@ def _form_page(request, form, title: str, back: str, submit: str | None = None):
 
 def _manage_url(event_slug, challenge_slug) -> str:
     return reverse("judging:manage_track", args=[event_slug, challenge_slug])
+
+
+def _with_screen_forms(track: Track, rows: list) -> list:
+    """Each hand-in with its screening form, while screening can still change."""
+    for row in rows:
+        row.screen_form = None
+        if row.project is not None and not track.is_locked:
+            row.screen_form = ScreenForm(
+                prefix=f"screen-{row.project.pk}",
+                initial={
+                    "decision": None
+                    if row.project.eligibility == Project.Eligibility.PENDING
+                    else row.project.eligibility,
+                    "reason": row.project.eligibility_reason,
+                },
+            )
+    return rows
 
 
 def track_manage(request, event_slug, challenge_slug):
@@ -82,7 +102,7 @@ def track_manage(request, event_slug, challenge_slug):
             "event": event,
             "challenge": challenge,
             "track": track,
-            "handins": handins(track),
+            "handins": _with_screen_forms(track, handins(track)),
             "criteria": list(track.criteria.all()),
             "judge_progress": judge_progress(track, list(judges)),
             "project_progress": project_progress(track),
@@ -93,6 +113,7 @@ def track_manage(request, event_slug, challenge_slug):
             "standings": standings,
             "prizes": prizes,
             "unlock_form": UnlockForm(),
+            "screen_form": ScreenForm(),
         },
     )
 
@@ -176,6 +197,27 @@ def conflict_unset(request, event_slug, challenge_slug, conflict_id):
         assignment_svc.conflict_withdraw(conflict=conflict, track=track, actor=request.user)
         messages.success(request, _("Conflict withdrawn."))
     return _page(track)
+
+
+@require_POST
+def screen(request, event_slug, challenge_slug, project_id):
+    track = get_track(request, event_slug, challenge_slug, "track.manage")
+    project = get_object_or_404(Project, pk=project_id, track=track)
+    form = ScreenForm(request.POST, prefix=f"screen-{project.pk}")
+    if form.is_valid():
+        with service_call(request):
+            project_screen(
+                project=project,
+                actor=request.user,
+                eligible=form.cleaned_data["decision"] == "eligible",
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(
+                request, _("Screening of “%(project)s” saved.") % {"project": project.title}
+            )
+    else:
+        messages.error(request, _("Choose eligible or not eligible."))
+    return redirect(_manage_url(event_slug, challenge_slug) + "#handins")
 
 
 @require_POST
@@ -367,6 +409,23 @@ def results_manage(request, event_slug):
         {
             "event": event,
             "rows": rows,
-            "published": published if published and published.published_at else None,
+            "published": published if published and published.state == "published" else None,
+            "unpublish_form": UnpublishForm(),
         },
     )
+
+
+@require_POST
+def results_unpublish_view(request, event_slug):
+    event = get_event(request, event_slug, action="event.manage")
+    form = UnpublishForm(request.POST)
+    if form.is_valid():
+        with service_call(request) as call:
+            results_unpublish(event=event, actor=request.user, reason=form.cleaned_data["reason"])
+        if call.ok:
+            messages.success(
+                request, _("The results are hidden again; only organisers can see them.")
+            )
+    else:
+        messages.error(request, _("Say why the results are taken back."))
+    return redirect("judging:manage_results", event.slug)

@@ -14,11 +14,19 @@ from competitions.views.helpers import get_event, service_call
 
 from ..forms import ProjectForm
 from ..models import Project
-from ..selectors.judging import project_scores
+from ..selectors.judging import project_scores, team_feedback
 from ..selectors.results import event_results, publication
 from ..selectors.standings import track_standings
 from ..services.projects import handin_closed_reason, project_save
 from .helpers import get_project, get_track, track_for_project_page
+
+
+def _feedback(user, project):
+    """The judges' feedback when this person may read it (the team once published,
+    organisers), else None (the page shows nothing of it)."""
+    if project is None or not can(user, "project.view_feedback", project):
+        return None
+    return team_feedback(project)
 
 
 def results(request, event_slug):
@@ -66,6 +74,7 @@ def project_detail(request, event_slug, challenge_slug, project_id):
             "event": track.event,
             "project": project,
             "scores": project_scores(project, request.user),
+            "feedback": _feedback(request.user, project),
         },
     )
 
@@ -161,5 +170,6 @@ def project_handin(request, event_slug, challenge_slug):
             "form": form,
             "editable": editable,
             "closed": closed,
+            "feedback": _feedback(request.user, project),
         },
     )

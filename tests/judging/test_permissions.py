@@ -51,6 +51,8 @@ EXPECTED = {
     "project.view": ("project", TEAM | {"organiser", "judge"}),
     "project.edit": ("project", TEAM),
     "project.view_writeup": ("project", TEAM | {"organiser", "judge"}),
+    "project.view_screening": ("project", TEAM | {"organiser"}),
+    "project.view_feedback": ("project", {"organiser"}),
     "scoresheet.view": ("sheet", {"organiser", "judge"}),
     "scoresheet.edit": ("sheet", {"judge"}),
     "judging.view_scores": ("track", {"organiser"}),
@@ -69,6 +71,7 @@ AFTER_LOCK = {
 AFTER_PUBLICATION = {
     **AFTER_LOCK,
     "project.view": EVERYONE,
+    "project.view_feedback": TEAM | {"organiser"},
     "standings.view": EVERYONE,
     "results.view": EVERYONE,
 }
@@ -77,6 +80,7 @@ UNPUBLISHED_EVENT = {
     "project.view": {"organiser", "judge"},
     "project.edit": set(),
     "project.view_writeup": {"organiser", "judge"},
+    "project.view_screening": {"organiser"},
 }
 LEADERBOARD_ONLY = {
     "track.handin": set(),
@@ -176,3 +180,32 @@ def test_a_conflict_declared_now_counts_at_once(judging_world):
     Conflict.objects.create(judge=judge, team=objects["team"])
     assert not can(judge, "project.view", objects["project"])
     assert not can(judge, "scoresheet.edit", objects["sheet"])
+
+
+JUDGE_ACTIONS = ["project.view", "project.view_writeup", "scoresheet.view", "scoresheet.edit"]
+
+
+def test_a_project_screened_out_is_hidden_from_every_judge(judging_world):
+    people, objects = judging_world
+    project = objects["project"]
+    project.eligibility = Project.Eligibility.INELIGIBLE
+    project.save()
+    for action in JUDGE_ACTIONS:
+        key = "sheet" if action.startswith("scoresheet") else "project"
+        assert not can(people["judge"], action, objects[key]), action
+    # The team and the organisers still see it, with the decision.
+    assert can(people["leader"], "project.view_screening", project)
+    assert can(people["organiser"], "project.view", project)
+
+
+def test_with_screening_required_judges_see_only_eligible_projects(judging_world):
+    people, objects = judging_world
+    track, project = objects["track"], objects["project"]
+    track.require_screening = True
+    track.save()
+    project.refresh_from_db()
+    assert not can(people["judge"], "project.view", project)  # not screened yet
+    project.eligibility = Project.Eligibility.ELIGIBLE
+    project.save()
+    assert can(people["judge"], "project.view", project)
+    assert can(people["judge"], "scoresheet.edit", objects["sheet"])

@@ -290,3 +290,46 @@ def test_judging_and_results_pages(live_server, page, event):  # noqa: F811
     )
     page.context.clear_cookies()
     check_all(page, [f"{base}/e/{slug}/results/"], "results")
+
+
+def test_two_factor_pages(live_server, page, world):
+    """Setting up two-factor authentication and logging in with it: the password check, the
+    authenticator page with its QR code (and a wrong code refused), the recovery codes, the
+    two-factor overview, and the code asked for at the next login."""
+    from tests.accounts.test_mfa import totp
+
+    base = live_server.url
+    log_in(page, live_server, world.alice)
+    page.goto(f"{base}/accounts/2fa/totp/activate/")
+    assert "/reauthenticate/" in page.url
+    check_page(page, page.url)
+    page.fill("#id_password", "pass-word-123")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/2fa/totp/activate/")
+
+    def wrong_code(p):
+        p.fill("#id_code", "000000")
+        p.click("main form button[type=submit]")
+        p.wait_for_selector("[aria-invalid=true]")
+
+    activate = page.url
+    check_page(page, activate)
+    check_page(page, activate, prepare=wrong_code)
+    screenshot(page, "a11y-2fa-activate")
+    secret = page.input_value("#authenticator_secret")
+    page.fill("#id_code", totp(secret))
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/totp/activate/" not in url)
+    assert check_all(
+        page, [f"{base}/accounts/2fa/", f"{base}/accounts/2fa/recovery-codes/"], "2fa-set-up"
+    ) == 8
+
+    # The next login asks for a code after the password.
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_login", world.alice.email)
+    page.fill("#id_password", "pass-word-123")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/2fa/authenticate/")
+    check_page(page, page.url)
+    screenshot(page, "a11y-2fa-authenticate")

@@ -85,10 +85,35 @@ document.addEventListener("click", function (event) {
   var selectable = target.closest("[data-select-on-click]");
   if (selectable) selectable.select();
   var copier = target.closest("[data-copy-from]");
-  if (copier && navigator.clipboard) {
-    var source = document.getElementById(copier.getAttribute("data-copy-from"));
-    navigator.clipboard.writeText(source.value).then(function () {
-      copier.textContent = copier.getAttribute("data-copied-text");
-    });
-  }
+  if (copier) copyFrom(copier);
 });
+
+// Copy a field's text and say so in the button's status region (a live region, so a screen
+// reader hears it; the button keeps its name). Without the asynchronous clipboard (a site served
+// over plain HTTP on a venue's network) the field is selected and copied the older way.
+function copyFrom(copier) {
+  var source = document.getElementById(copier.getAttribute("data-copy-from"));
+  var status = document.getElementById(copier.getAttribute("data-copy-status"));
+  if (!source) return;
+  function done() {
+    if (status) {
+      status.textContent = "";
+      window.setTimeout(function () {
+        status.textContent = copier.getAttribute("data-copied-text");
+      }, 50);
+    }
+  }
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(source.value).then(done, function () {
+      source.select();
+    });
+    return;
+  }
+  source.focus();
+  source.select();
+  try {
+    if (document.execCommand("copy")) done();
+  } catch (error) {
+    // The text stays selected: the person can copy it with their keyboard.
+  }
+}

@@ -320,9 +320,8 @@ def test_two_factor_pages(live_server, page, world):
     page.fill("#id_code", totp(secret))
     page.click("main form button[type=submit]")
     page.wait_for_url(lambda url: "/totp/activate/" not in url)
-    assert check_all(
-        page, [f"{base}/accounts/2fa/", f"{base}/accounts/2fa/recovery-codes/"], "2fa-set-up"
-    ) == 8
+    set_up = [f"{base}/accounts/2fa/", f"{base}/accounts/2fa/recovery-codes/"]
+    assert check_all(page, set_up, "2fa-set-up") == 8
 
     # The next login asks for a code after the password.
     page.context.clear_cookies()

@@ -118,7 +118,9 @@ def test_main_pages_load_with_no_csp_violation(live_server, page):
     watch.check("after login")
     watch.visit(challenge_url)
     page.click("#copy-invite-link")
-    expect(page.locator("#copy-invite-link")).to_have_text("Copied")
+    # Said in the button's status region (heard by a screen reader); the button keeps its name.
+    expect(page.locator("#copy-invite-status[role=status]")).to_have_text("Copied")
+    expect(page.locator("#copy-invite-link")).to_have_text("Copy link")
     watch.visit(f"{challenge_url}team/")
     # htmx still polls under the policy: the status block updates itself when the score lands.
     watch.visit(f"{base}/submissions/{submission.pk}/")

@@ -2,22 +2,31 @@
 
 ``score_submission`` may be delivered more than once (late acknowledgement, a worker lost, a
 message sent again by the sweeper): only the delivery that claims the queued submission scores
-it; any other finds it no longer queued and does nothing. The registered names keep the
+it. Another finds it running: if that run's heartbeat beats it does nothing, if the heartbeat
+stays silent two beats it takes the run over (``submission_start``). The registered names keep the
 ``scoring.tasks.`` prefix they had when they lived in ``scoring/``, so messages already queued
 and routes in deployed settings keep working.
+
+A task that cannot reach the database is never acknowledged and dropped: it is sent again
+with a growing delay (1, 2, 4, ... up to SCORING_DB_RETRY_MAX_SECONDS) until the database
+answers, so a database outage delays the queue and loses nothing.
 """
 
+import logging
+import random
 import socket
 
 from celery import Task, shared_task
 from celery.exceptions import TimeLimitExceeded
 from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
 
 from .services.scoring import SCORE_TASK, submission_fail_time_limit, submission_score
 from .services.sweeper import submissions_sweep
 from .worker import in_pool_child
 
 SWEEP_TASK = "scoring.tasks.sweep_submissions"
+logger = logging.getLogger(__name__)
 
 
 class ScoringTask(Task):
@@ -29,17 +38,42 @@ class ScoringTask(Task):
             submission_fail_time_limit(submission_id=args[0], task_id=task_id)
 
 
+def database_retry_delay(retries: int) -> float:
+    """1, 2, 4, ... seconds (with a little jitter), at most SCORING_DB_RETRY_MAX_SECONDS."""
+    return min(settings.SCORING_DB_RETRY_MAX_SECONDS, 2.0**retries) * random.uniform(0.8, 1.0)
+
+
 @shared_task(
     bind=True, base=ScoringTask, name=SCORE_TASK, acks_late=True, reject_on_worker_lost=True
 )
 def score_submission(self, submission_id: str) -> str:
     worker = self.request.hostname or socket.gethostname()
-    return submission_score(
-        submission_id=submission_id,
-        task_id=self.request.id,
-        worker=worker,
-        memory_limit_mb=settings.SCORING_MEMORY_LIMIT_MB if in_pool_child() else 0,
-    )
+    try:
+        return submission_score(
+            submission_id=submission_id,
+            task_id=self.request.id,
+            worker=worker,
+            memory_limit_mb=settings.SCORING_MEMORY_LIMIT_MB if in_pool_child() else 0,
+        )
+    except (OperationalError, InterfaceError) as error:
+        if self.request.is_eager:
+            raise
+        _database_unreachable(error)
+        # A new message (same id, a delay) is published before this one is acknowledged.
+        raise self.retry(
+            exc=error, countdown=database_retry_delay(self.request.retries), max_retries=None
+        ) from None
+
+
+def _database_unreachable(error: DatabaseError) -> None:
+    """Drop the broken connection so the retry opens a new one."""
+    from django.db import connection
+
+    logger.warning("database unreachable, scoring task sent again: %s", error)
+    try:
+        connection.close()
+    except DatabaseError:
+        pass
 
 
 @shared_task(name=SWEEP_TASK, acks_late=False)

@@ -378,6 +378,11 @@ SCORING_MEMORY_LIMIT_MB = int(os.environ.get("SCORING_MEMORY_LIMIT_MB", "4096"))
 # A running submission proves its worker is alive this often; silent this long, it is stuck.
 SCORING_HEARTBEAT_SECONDS = float(os.environ.get("SCORING_HEARTBEAT_SECONDS", "5"))
 SCORING_HEARTBEAT_STALE_SECONDS = float(os.environ.get("SCORING_HEARTBEAT_STALE_SECONDS", "30"))
+# A redelivered or duplicate task takes over a running submission whose heartbeat has been
+# silent this long (0: twice SCORING_HEARTBEAT_SECONDS), without waiting for the sweeper.
+SCORING_TAKEOVER_STALE_SECONDS = float(os.environ.get("SCORING_TAKEOVER_STALE_SECONDS", "0"))
+# A task that cannot reach the database is sent again after 1, 2, 4, ... seconds, at most this.
+SCORING_DB_RETRY_MAX_SECONDS = float(os.environ.get("SCORING_DB_RETRY_MAX_SECONDS", "30"))
 # Runs a submission gets before the sweeper gives up, fails it and refunds the team.
 SCORING_MAX_ATTEMPTS = int(os.environ.get("SCORING_MAX_ATTEMPTS", "3"))
 # A queued submission's message is sent again when the broker's scoring queue is empty and

@@ -90,12 +90,21 @@ def submission_send_on_commit(submission: Submission) -> None:
     )
 
 
+def takeover_stale_seconds() -> float:
+    """A running submission whose heartbeat is this old has lost its worker: a redelivered or
+    duplicate task takes it over at once (two missed beats; never more than the sweeper's)."""
+    return min(
+        settings.SCORING_TAKEOVER_STALE_SECONDS or 2 * settings.SCORING_HEARTBEAT_SECONDS,
+        settings.SCORING_HEARTBEAT_STALE_SECONDS,
+    )
+
+
 @transaction.atomic
-def submission_start(*, submission_id, task_id: str = "", worker: str = "") -> Submission | None:
-    """Claim a queued submission for this run; None if it is not queued (already taken)."""
+def _claim(*, submission_id, task_id: str, worker: str, expect: dict) -> Submission | None:
+    """Move the submission to a new run of ours if it is still as ``expect`` describes it."""
     now = timezone.now()
     token = uuid.uuid4().hex
-    claimed = Submission.objects.filter(pk=submission_id, state=Submission.State.QUEUED).update(
+    claimed = Submission.objects.filter(pk=submission_id, **expect).update(
         state=Submission.State.RUNNING,
         started_at=now,
         heartbeat_at=now,
@@ -106,6 +115,9 @@ def submission_start(*, submission_id, task_id: str = "", worker: str = "") -> S
     )
     if not claimed:
         return None
+    previous_run = expect.get("run_token")
+    if previous_run:  # taken over: the old run's token no longer matches, it can never write
+        abandon_run(run_token=previous_run, message="taken over: its worker fell silent")
     submission = Submission.objects.select_related("phase__challenge").get(pk=submission_id)
     ScoringRun.objects.create(
         submission=submission,
@@ -116,6 +128,69 @@ def submission_start(*, submission_id, task_id: str = "", worker: str = "") -> S
         started_at=now,
     )
     return submission
+
+
+def submission_start(
+    *, submission_id, task_id: str = "", worker: str = "", wait: bool = True
+) -> Submission | None:
+    """Claim the submission for a new run; None if someone else has it (or it is finished).
+
+    A queued submission is claimed at once. A running one is another run's while that run
+    beats: a redelivered message (its process was killed, e.g. by the OOM killer) or a
+    duplicate finds it so. Such a delivery watches the heartbeat for up to the takeover
+    threshold: if it beats (or the submission finishes), the run is alive and this delivery
+    does nothing; if it stays silent past the threshold, this delivery takes the submission
+    over — a conditional UPDATE on the token and heartbeat it saw, so only one delivery wins
+    and the old run can never write its result.
+    """
+    submission = _claim(
+        submission_id=submission_id,
+        task_id=task_id,
+        worker=worker,
+        expect={"state": Submission.State.QUEUED},
+    )
+    if submission is not None or not wait:
+        return submission
+    stale = takeover_stale_seconds()
+    first_seen = None
+    while True:
+        seen = (
+            Submission.objects.filter(pk=submission_id, state=Submission.State.RUNNING)
+            .values("run_token", "heartbeat_at", "started_at", "attempts")
+            .first()
+        )
+        if seen is None:
+            return _claim(  # requeued meanwhile (by the sweeper): claim it like any other
+                submission_id=submission_id,
+                task_id=task_id,
+                worker=worker,
+                expect={"state": Submission.State.QUEUED},
+            )
+        seen_beat = (seen["run_token"], seen["heartbeat_at"])
+        if first_seen is None:
+            first_seen = seen_beat
+        elif seen_beat != first_seen:
+            return None  # it beat (or another delivery took it over): alive, not ours
+        last_sign = seen["heartbeat_at"] or seen["started_at"]
+        silent = (timezone.now() - last_sign).total_seconds() if last_sign else stale
+        if silent >= stale:
+            if seen["attempts"] >= settings.SCORING_MAX_ATTEMPTS:
+                return None  # out of attempts: the sweeper fails it and tells the team
+            logger.warning(
+                "submission %s: run %s silent for %.1fs, taking it over",
+                submission_id, seen["run_token"], silent,
+            )  # fmt: skip
+            return _claim(
+                submission_id=submission_id,
+                task_id=task_id,
+                worker=worker,
+                expect={
+                    "state": Submission.State.RUNNING,
+                    "run_token": seen["run_token"],
+                    "heartbeat_at": seen["heartbeat_at"],
+                },
+            )
+        time.sleep(min(stale - silent, settings.SCORING_HEARTBEAT_SECONDS / 4, 1.0) + 0.05)
 
 
 def submission_heartbeat(*, submission_id, run_token: str) -> bool:

@@ -397,3 +397,51 @@ def test_worker_process_numeric_libraries_use_one_thread(settings):
             assert {pool["num_threads"] for pool in threadpool_info()} == {1}
         finally:
             pyarrow.set_cpu_count(before)
+
+
+# Takeover: a redelivered or duplicate task takes a silent run over without the sweeper
+
+
+def test_duplicate_delivery_takes_over_a_silent_run(team_member, phase, settings):
+    settings.SCORING_HEARTBEAT_SECONDS = 5  # takeover after 10 s of silence
+    first = start_run(submit(team_member, phase), silent_for=11)
+    second = submission_start(submission_id=first.pk, task_id="t2", worker="w2@host")
+    assert second is not None and second.run_token != first.run_token
+    assert second.attempts == 2
+    runs = {run.run_token: run for run in second.runs.all()}
+    assert runs[first.run_token].outcome == "abandoned"
+    assert "taken over" in runs[first.run_token].message
+    result = {"public": {"pairwise_f1": 0.5}, "private": {}, "all": {}, "warnings": []}
+    assert not submission_record_scores(submission=first, result=result)  # the old run
+    assert not submission_heartbeat(submission_id=first.pk, run_token=first.run_token)
+    assert submission_record_scores(submission=second, result=result)
+
+
+@pytest.mark.django_db(transaction=True)  # the heartbeat thread must see the committed run
+def test_duplicate_delivery_leaves_a_beating_run_alone(team_member, phase, settings):
+    settings.SCORING_HEARTBEAT_SECONDS = 0.2  # takeover after 0.4 s of silence
+    queued = Submission.objects.create(  # a row only: no message, so no eager run
+        phase=phase,
+        team=team_member.memberships.get().team,
+        file="submissions/never-read.csv",
+        original_name="p.csv",
+        queued_at=timezone.now(),
+    )
+    first = start_run(queued)
+    with Heartbeat(
+        lambda: submission_heartbeat(submission_id=first.pk, run_token=first.run_token), 0.2
+    ):
+        assert submission_start(submission_id=first.pk, task_id="t2", worker="w2@host") is None
+    first.refresh_from_db()
+    assert (first.state, first.attempts) == ("running", 1)
+
+
+def test_duplicate_delivery_of_a_run_out_of_attempts_leaves_it_to_the_sweeper(
+    team_member, phase, settings
+):
+    settings.SCORING_HEARTBEAT_SECONDS = 5
+    settings.SCORING_MAX_ATTEMPTS = 1
+    first = start_run(submit(team_member, phase), silent_for=11)
+    assert submission_start(submission_id=first.pk, task_id="t2") is None
+    first.refresh_from_db()
+    assert (first.state, first.run_token) == ("running", first.run_token)

@@ -1,10 +1,12 @@
 """Real worker processes against the real PostgreSQL and Redis the test run uses."""
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -26,14 +28,14 @@ def real_services_or_skip() -> None:
         pytest.skip("end-to-end tests need DATABASE_URL (PostgreSQL) and REDIS_URL (Redis) set")
 
 
-def worker_env() -> dict[str, str]:
+def worker_env(database_port: int | None = None) -> dict[str, str]:
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     env = dict(os.environ)
-    env["DATABASE_URL"] = (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
-        f"{db['NAME']}"
-    )
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    if database_port:  # through the test's TcpProxy
+        host, port = "127.0.0.1", database_port
+    env["DATABASE_URL"] = f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}"
     env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
     env["PYTHONUNBUFFERED"] = "1"
     # Beat fast, so a worker that vanished is noticed within a second or two in these tests.
@@ -44,10 +46,16 @@ def worker_env() -> dict[str, str]:
 class WorkerProcess:
     """A ``celery worker`` subprocess; ``kill()`` is a real SIGKILL of the whole group."""
 
-    def __init__(self, log_dir: Path, concurrency: int = 1, extra_env: dict | None = None):
+    def __init__(
+        self,
+        log_dir: Path,
+        concurrency: int = 1,
+        extra_env: dict | None = None,
+        database_port: int | None = None,
+    ):
         self.name = f"e2e-{uuid.uuid4().hex[:8]}@%h"
         self.log_path = log_dir / f"worker-{uuid.uuid4().hex[:6]}.log"
-        env = worker_env()
+        env = worker_env(database_port)
         env.update(extra_env or {})
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
@@ -99,6 +107,81 @@ class WorkerProcess:
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def pool_processes(self) -> list[int]:
+        """The prefork children that run the tasks (what the OOM killer would pick)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+
+class TcpProxy:
+    """A TCP relay to PostgreSQL that the test can cut: while cut, every connection (open or
+    new) is closed at once, as when the database host drops off the network."""
+
+    def __init__(self, host: str, port: int):
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.cut_off = threading.Event()
+        self.open: list[socket.socket] = []
+        self.lock = threading.Lock()
+        self.closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.cut_off.is_set():
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.open += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        self.cut_off.set()
+        with self.lock:
+            for end in self.open:
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+            self.open.clear()
+
+    def restore(self) -> None:
+        self.cut_off.clear()
+
+    def close(self) -> None:
+        self.closed = True
+        self.cut()
+        self.listener.close()
+
+
+@pytest.fixture
+def database_proxy(real_broker):
+    db = connection.settings_dict
+    proxy = TcpProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
+    yield proxy
+    proxy.close()
 
 
 @pytest.fixture

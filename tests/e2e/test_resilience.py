@@ -6,10 +6,13 @@ own worker app (``tests/e2e/worker_app.py``). Every check reads the database: su
 their run history (``ScoringRun``), never the workers' logs.
 """
 
+import os
+import signal
 import time
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 
 from competitions.models import ScoringRun, Submission
 from competitions.selectors.quotas import team_quota
@@ -74,6 +77,70 @@ def test_worker_killed_mid_run_submission_scored_once_by_another(start_worker, s
     assert (submission.attempts, submission.finished_at) == (2, finished_at)
     assert results_written(submission) == 1
     assert ScoringRun.objects.filter(submission=submission).count() == 2
+
+
+def test_scoring_process_killed_taken_over_within_seconds(start_worker):
+    """The OOM killer (or anyone) SIGKILLs the process scoring a file: its message goes back to
+    the queue at once, and the delivery that gets it takes the silent run over as soon as the
+    heartbeat is two beats late — no sweeper involved. Production heartbeat (5 s)."""
+    phase = factories.PhaseFactory()
+    user = submitting_team(phase)
+    production_beat = {"SCORING_HEARTBEAT_SECONDS": "5"}
+    doomed = start_worker(
+        extra_env={
+            **production_beat,
+            "E2E_SCORING_DELAY": "120",
+            "E2E_SCORING_DELAY_ATTEMPTS": "1",
+        }
+    )
+    [submission] = make_submissions(user, phase, 1, factories.PARTIAL_CSV)
+
+    def running():
+        submission.refresh_from_db()
+        return submission.state == "running"
+
+    wait_for(running, timeout=60, message="the first worker to start scoring")
+    start_worker(extra_env=production_beat).wait_ready()  # another worker, idle
+    killed_at = timezone.now()
+    for pid in doomed.pool_processes():
+        os.kill(pid, signal.SIGKILL)
+
+    def finished():
+        submission.refresh_from_db()
+        return submission.is_finished
+
+    wait_for(finished, timeout=40, message="another process to take it over and score it")
+    assert submission.state == "scored", doomed.output()[-3000:]
+    assert submission.public_score == pytest.approx(1.0)
+    assert submission.attempts == 2
+    runs = list(ScoringRun.objects.filter(submission=submission).order_by("attempt"))
+    assert [(r.attempt, r.outcome) for r in runs] == [(1, "abandoned"), (2, "scored")]
+    assert "taken over" in runs[0].message
+    # From the database's own timestamps: killed → scored by the next run in under 15 s.
+    recovered_in = (submission.finished_at - killed_at).total_seconds()
+    print(f"kill -9 → scored by the next run: {recovered_in:.1f} s")
+    assert recovered_in < 15
+    assert results_written(submission) == 1
+
+
+def test_database_cut_off_from_worker_nothing_dropped(database_proxy, start_worker):
+    """The worker reaches PostgreSQL through a relay the test cuts: each task that cannot reach
+    the database is sent again later, never acknowledged and dropped. No sweeper runs here."""
+    phase = factories.PhaseFactory()
+    user = submitting_team(phase)
+    worker = start_worker(database_port=database_proxy.port).wait_ready()
+    database_proxy.cut()
+    submissions = make_submissions(user, phase, 3, factories.PERFECT_CSV)
+    # The worker takes every message off the queue (and fails to reach the database).
+    wait_for(lambda: scoring_queue_length() == 0, timeout=30, message="the worker to try")
+    time.sleep(2)
+    assert states(submissions) == {"queued": 3}
+
+    database_proxy.restore()
+    wait_for(lambda: all_finished(submissions), timeout=60, message="all three to be scored")
+    assert states(submissions) == {"scored": 3}
+    assert set(Submission.objects.values_list("attempts", flat=True)) == {1}
+    assert results_written(worker=worker) == 3
 
 
 def test_redis_flushed_while_queued_every_submission_still_scored(real_broker, start_worker):

@@ -249,7 +249,7 @@ EMAIL_TIMEOUT = (EMAIL_URL and _email["EMAIL_TIMEOUT"]) or int(
 )
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("fr", "Français")]
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

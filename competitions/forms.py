@@ -63,6 +63,46 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class TaskOptionsMixin:
+    """Each metric's option says which task it belongs to (``data-task``), so the page shows
+    only the chosen task's metrics (``static/js/datajam.js``)."""
+
+    def __init__(self, *args, task_of: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.task_of = task_of or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.task_of:
+            option["attrs"]["data-task"] = self.task_of[value]
+        return option
+
+
+class TaskSelect(TaskOptionsMixin, forms.Select):
+    pass
+
+
+class TaskCheckboxes(TaskOptionsMixin, forms.CheckboxSelectMultiple):
+    pass
+
+
+def _task_of() -> dict[str, str]:
+    return {metric: name for name, spec in TASKS.items() for metric in spec.metrics}
+
+
+SLUG_HELP = _("The address on the site; filled from the title, you may change it.")
+
+
+def slug_from_field(form, source: str) -> None:
+    """A new object's slug may be left empty (the service fills it from ``source``); the page
+    fills it as the title is typed, until the person edits it."""
+    field = form.fields["slug"]
+    field.widget.attrs["data-slug-from"] = f"id_{source}"
+    if not form.instance.pk:
+        field.required = False
+        field.help_text = SLUG_HELP
+
+
 class EventForm(forms.ModelForm):
     """Shapes input only: the rules live in ``services/events.py``."""
 
@@ -77,6 +117,10 @@ class EventForm(forms.ModelForm):
         ]  # fmt: skip
         labels = labels_for(fields)
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        slug_from_field(self, "name")
 
     def validate_unique(self):
         """The service checks the slug, with a message of its own."""
@@ -104,6 +148,8 @@ class ChallengeForm(forms.ModelForm):
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        slug_from_field(self, "title")
+        self.fields["task"].widget.attrs["data-task-select"] = ""
         # The metrics of each task, by their human names, grouped by task; an existing
         # challenge offers only its own task's.
         if self.instance.pk:
@@ -115,6 +161,7 @@ class ChallengeForm(forms.ModelForm):
             initial="pairwise_f1",
             label=LABELS["primary_metric"],
             help_text=_("The leaderboard ranks by this metric; it must belong to the task."),
+            widget=TaskSelect(task_of=_task_of()),
         )
         if self.instance.pk:
             secondary = secondary_metric_choices(self.instance.task)
@@ -125,7 +172,7 @@ class ChallengeForm(forms.ModelForm):
         self.fields["secondary_metrics"] = forms.MultipleChoiceField(
             choices=secondary,
             required=False,
-            widget=forms.CheckboxSelectMultiple,
+            widget=TaskCheckboxes(task_of=_task_of()),
             label=LABELS["secondary_metrics"],
             help_text=_(
                 "Shown next to the primary metric on the leaderboards (at most four); "
@@ -212,7 +259,12 @@ class ReasonForm(forms.Form):
 
 class LinkageTemplateForm(forms.Form):
     title = forms.CharField(label=LABELS["title"], max_length=200, initial=_("Link the ads"))
-    slug = forms.SlugField(label=LABELS["slug"], initial="ad-linkage")
+    slug = forms.SlugField(
+        label=LABELS["slug"],
+        initial="ad-linkage",
+        help_text=SLUG_HELP,
+        widget=forms.TextInput(attrs={"data-slug-from": "id_title"}),
+    )
     n_ads = forms.IntegerField(
         label=_("Number of ads"), min_value=100, max_value=200_000, initial=10_000
     )

@@ -10,6 +10,7 @@ from scoring import TASKS
 
 from ..models import Challenge, DataFile, Event, Phase, Submission
 from ..permissions import require
+from ..slugs import slug_from
 from . import ServiceError
 from .audit import apply_changes, log_action
 from .standings import lock_challenge_teams, standings_rebuild_challenge
@@ -96,7 +97,7 @@ def _check_secondary_metrics(challenge: Challenge) -> None:
         raise ChallengeRefused(
             _("“%(metric)s” is not a metric of the task “%(task)s”; choose among: %(choices)s.")
             % {
-                "metric": unknown[0],
+                "metric": _metric_label(unknown[0]),
                 "task": spec.label,
                 "choices": ", ".join(label for _n, label in secondary_metric_choices(spec.name)),
             },
@@ -136,6 +137,12 @@ def _check_secondary_metrics(challenge: Challenge) -> None:
 def challenge_create(*, event: Event, actor, data: dict) -> Challenge:
     require(actor, "event.manage", event)
     challenge = Challenge(event=event, **{k: v for k, v in data.items() if k in CHALLENGE_FIELDS})
+    if not (challenge.slug or "").strip():
+        challenge.slug = slug_from(
+            challenge.title,
+            taken=lambda slug: Challenge.objects.filter(event=event, slug=slug).exists(),
+            reserved=RESERVED_SLUGS,
+        )
     _check_challenge(challenge)
     challenge.save()
     log_action(event=event, actor=actor, action="challenge.create", target=challenge)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ..models import Event, EventRole, Membership
 from ..permissions import require
 from ..selectors.readiness import event_readiness
+from ..slugs import slug_from
 from . import ServiceError
 from .audit import apply_changes, log_action
 
@@ -36,6 +37,10 @@ def event_create(*, actor, data: dict) -> Event:
     """Create an event; its creator becomes its organiser."""
     require(actor, "event.create")
     event = Event(**{name: data[name] for name in EVENT_FIELDS if name in data})
+    if not (event.slug or "").strip():
+        event.slug = slug_from(
+            event.name, taken=lambda slug: Event.objects.filter(slug=slug).exists()
+        )
     _check_event(event)
     event.save()
     EventRole.objects.create(event=event, user=actor, role=EventRole.Role.ORGANISER)
@@ -86,7 +91,10 @@ def role_grant(*, event: Event, email: str, role: str, actor) -> EventRole:
                 field="email",
             )
     granted, _created = EventRole.objects.get_or_create(event=event, user=user, role=role)
-    log_action(event=event, actor=actor, action="role.grant", target=granted, data={"role": role})
+    log_action(
+        event=event, actor=actor, action="role.grant", target=granted,
+        data={"role": role, "email": user.email},
+    )  # fmt: skip
     return granted
 
 
@@ -99,7 +107,10 @@ def role_revoke(*, role: EventRole, actor) -> None:
         and event.roles.filter(role=EventRole.Role.ORGANISER).count() == 1
     ):
         raise EventRefused(_("An event needs at least one organiser."))
-    log_action(event=event, actor=actor, action="role.revoke", target=role)
+    log_action(
+        event=event, actor=actor, action="role.revoke", target=role,
+        data={"role": role.role, "email": role.user.email},
+    )  # fmt: skip
     role.delete()
 
 

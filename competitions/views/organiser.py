@@ -1,5 +1,7 @@
 """Organiser pages: thin views over the services in ``services/`` (events, challenges, phases, moderation)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,8 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import forms
-from ..models import AuditLog, Challenge, DataFile, Event, EventRole, Submission, Team
+from ..models import Challenge, DataFile, Event, EventRole, Submission, Team
 from ..permissions import can
+from ..selectors.audit import AuditFilter, audit_entries, audit_filter_choices, audit_sentence
 from ..selectors.organiser import phase_submission_counts
 from ..selectors.quotas import team_quota
 from ..selectors.readiness import event_readiness
@@ -445,7 +448,19 @@ def quota_override(request, phase_id, team_id):
 @login_required
 def audit_log(request, event_slug):
     event = get_event(request, event_slug, action="event.manage")
-    page = Paginator(AuditLog.objects.filter(event=event).select_related("actor"), 100).get_page(
-        request.GET.get("page")
+    chosen = AuditFilter(
+        action=request.GET.get("action", "")[:64], person=request.GET.get("person", "")[:32]
     )
-    return render(request, "competitions/organiser/audit.html", {"event": event, "page": page})
+    page = Paginator(audit_entries(event, chosen), 100).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.sentence = audit_sentence(entry)
+    actions, people = audit_filter_choices(event)
+    query = urlencode(
+        {k: v for k, v in (("action", chosen.action), ("person", chosen.person)) if v}
+    )
+    return render(
+        request,
+        "competitions/organiser/audit.html",
+        {"event": event, "page": page, "chosen": chosen, "actions": actions, "people": people,
+         "query": query},
+    )  # fmt: skip

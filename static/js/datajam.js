@@ -117,3 +117,63 @@ function copyFrom(copier) {
     // The text stays selected: the person can copy it with their keyboard.
   }
 }
+
+// Slugs: an input with data-slug-from="id of the title input" follows the title as it is typed
+// (the same rule as competitions/slugs.py), until the person types in the slug themselves.
+document.querySelectorAll("input[data-slug-from]").forEach(function (slug) {
+  var source = document.getElementById(slug.getAttribute("data-slug-from"));
+  if (!source) return;
+  function slugify(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9\s-]/g, "").trim().replace(/[-\s]+/g, "-").slice(0, 50).replace(/^-+|-+$/g, "");
+  }
+  var following = !slug.value || slug.value === slugify(source.value);
+  slug.addEventListener("input", function () { following = !slug.value; });
+  source.addEventListener("input", function () {
+    if (following) slug.value = slugify(source.value);
+  });
+});
+
+// Metrics follow the task: options and checkboxes carrying data-task show only for the task
+// chosen in the form's select[data-task-select]; a hidden choice is never sent.
+document.querySelectorAll("select[data-task-select]").forEach(function (taskSelect) {
+  var form = taskSelect.form;
+  if (!form) return;
+  function apply() {
+    var task = taskSelect.value;
+    form.querySelectorAll("select").forEach(function (select) {
+      var options = select.querySelectorAll("option[data-task]");
+      if (!options.length) return;
+      options.forEach(function (option) {
+        var off = option.getAttribute("data-task") !== task;
+        option.hidden = off;
+        option.disabled = off;
+      });
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        group.hidden = !group.querySelector("option:not([hidden])");
+      });
+      var chosen = select.options[select.selectedIndex];
+      if (!chosen || chosen.disabled) {
+        var first = select.querySelector("option:not([disabled])");
+        if (first) select.value = first.value;
+      }
+    });
+    var groups = [];
+    form.querySelectorAll("input[type=checkbox][data-task]").forEach(function (box) {
+      var off = box.getAttribute("data-task") !== task;
+      box.disabled = off;
+      if (off) box.checked = false;
+      var holder = box.closest("div");
+      if (holder) {
+        holder.hidden = off;
+        if (groups.indexOf(holder.parentElement) === -1) groups.push(holder.parentElement);
+      }
+    });
+    groups.forEach(function (group) {
+      if (group.hasAttribute("id")) return; // the widget itself, not a task's group
+      group.hidden = !group.querySelector("input[type=checkbox]:not([disabled])");
+    });
+  }
+  taskSelect.addEventListener("change", apply);
+  apply();
+});

@@ -90,14 +90,19 @@ def test_organiser_sets_up_a_challenge(live_server, page, tmp_path):
 
     page.goto(f"{base}/manage/e/dj-mtl/audit/")
     audit = page.inner_text("#audit")
-    for action in [
-        "event.create",
-        "challenge.create",
-        "phase.create",
-        "data.upload",
-        "truth.upload",
+    for sentence in [
+        "org@example.org created the event",
+        "org@example.org created the challenge Link the ads",
+        "org@example.org created the phase Link the ads · Final",
+        "org@example.org uploaded the data file ads.csv",
+        "org@example.org uploaded the ground truth of Link the ads · Development",
     ]:
-        assert action in audit
+        assert sentence in audit
+    assert "event.create" not in audit and "truth.upload" not in audit
+    page.select_option("#audit-action", "data.upload")
+    page.click("#audit-filter button[type=submit]")
+    filtered = page.inner_text("#audit tbody")
+    assert "uploaded the data file ads.csv" in filtered and "created the event" not in filtered
     screenshot(page, "organiser-journey-audit")
 
     page.goto(f"{base}/manage/e/dj-mtl/queue/")

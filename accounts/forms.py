@@ -35,3 +35,27 @@ class LoginForm(AllauthLoginForm):
             self.fields[name].widget.attrs.update(
                 {"aria-invalid": "true", "aria-describedby": " ".join(described_by)}
             )
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: a name and when it stops working."""
+
+    EXPIRY_CHOICES = [
+        ("", _("Never")),
+        ("30", _("In 30 days")),
+        ("90", _("In 90 days")),
+        ("365", _("In a year")),
+    ]
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What it is for, e.g. “lab GPU box” or “CI”."),
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Expires"),
+        choices=EXPIRY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )

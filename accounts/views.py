@@ -1,13 +1,39 @@
+import datetime as dt
+
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from .forms import ProfileForm
+from competitions.errors import ServiceError
+
+from .forms import ApiTokenForm, ProfileForm
+from .tokens import api_token_create, api_token_revoke, api_tokens_of
+
+# The new token waits here between the POST that made it and the page that shows it, once.
+NEW_TOKEN_SESSION_KEY = "datajam_new_api_token"
+
+
+def _profile_page(request, form, token_form, status=200):
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "mfa_enabled": is_mfa_enabled(request.user),
+            "token_form": token_form,
+            "tokens": api_tokens_of(request.user),
+            "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
+            "now": timezone.now(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -17,11 +43,39 @@ def profile(request):
         form.save()
         messages.success(request, _("Profile saved."))
         return redirect("accounts:profile")
-    return render(
-        request,
-        "accounts/profile.html",
-        {"form": form, "mfa_enabled": is_mfa_enabled(request.user)},
-    )
+    return _profile_page(request, form, ApiTokenForm())
+
+
+@login_required
+@require_POST
+def token_create(request):
+    token_form = ApiTokenForm(request.POST)
+    if token_form.is_valid():
+        days = token_form.cleaned_data["expires_in_days"]
+        expires_at = timezone.now() + dt.timedelta(days=days) if days else None
+        try:
+            token, raw = api_token_create(
+                user=request.user, name=token_form.cleaned_data["name"], expires_at=expires_at
+            )
+        except ServiceError as error:
+            field = error.field if error.field in token_form.fields else None
+            token_form.add_error(field, str(error))
+        else:
+            request.session[NEW_TOKEN_SESSION_KEY] = {"name": token.name, "token": raw}
+            return redirect("accounts:profile")
+    return _profile_page(request, ProfileForm(instance=request.user), token_form, status=400)
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id):
+    try:
+        api_token_revoke(user=request.user, token_id=token_id)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Token revoked: it no longer works."))
+    return redirect("accounts:profile")
 
 
 def set_language(request):

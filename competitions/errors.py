@@ -2,7 +2,10 @@
 
 
 class ServiceError(Exception):
-    """A refusal a person can act on. ``field`` names the form field it is about, if any."""
+    """A refusal a person can act on. ``field`` names the form field it is about, if any;
+    ``code`` is what the API's error body calls it (subclasses narrow it)."""
+
+    code = "refused"
 
     def __init__(self, message, *, field: str | None = None):
         super().__init__(message)
@@ -11,3 +14,5 @@ class ServiceError(Exception):
 
 class PermissionRefused(ServiceError):
     """The acting person may not do this (views answer 403 or 404, the API the same)."""
+
+    code = "permission_denied"

@@ -60,7 +60,10 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
+    "api",
     "competitions",
     "judging",
     "starter",
@@ -402,11 +405,50 @@ JUDGING_REMINDER_INTERVAL_SECONDS = float(
 # processes (one per core), not threads. 0 leaves the libraries' own defaults.
 SCORING_THREADS_PER_PROCESS = int(os.environ.get("SCORING_THREADS_PER_PROCESS", "1"))
 
+# The REST API (api/README.md): personal tokens (``Authorization: Bearer``) or the browser's
+# session (with CSRF); every refusal as ``{"error": {"code", "message"}}``; throttles count in
+# the shared cache, so every web process counts the same.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.AnonThrottle", "api.throttles.UserThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# Requests per period ("N/second|minute|hour|day"): by network address for anonymous callers
+# and wrong tokens, by person otherwise; uploads have their own (the team quota still applies).
+API_THROTTLE_RATES = {
+    "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
+    "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    "submit": os.environ.get("API_THROTTLE_SUBMIT", "20/minute"),
+    "token_failures": os.environ.get("API_THROTTLE_TOKEN_FAILURES", "20/hour"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DataJam API",
+    "DESCRIPTION": (
+        "Events, challenges, data, submissions and leaderboards of DataJam. Authenticate with "
+        "a personal API token (profile page, or `manage.py create_api_token`) sent as "
+        '`Authorization: Bearer <token>`. Errors are `{"error": {"code": ..., '
+        '"message": ...}}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Self-hosted Swagger UI (drf-spectacular-sidecar): no CDN, allowed by the CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

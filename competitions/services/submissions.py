@@ -26,22 +26,34 @@ class SubmissionRefused(ServiceError):
     pass
 
 
+class InvalidFile(SubmissionRefused):
+    """The file itself is wrong (name, size, header): fix it and upload again."""
+
+    code = "invalid_file"
+
+
+class QuotaExhausted(SubmissionRefused):
+    """The team's limits refuse it until the next reset (the message says when)."""
+
+    code = "quota_exhausted"
+
+
 def _check_upload(*, phase: Phase, uploaded: UploadedFile) -> None:
     """Size, name and header: refused before anything is stored or counted."""
     expected = phase.challenge.task_spec.header()
     name = (uploaded.name or "").lower()
     if not name.endswith(ALLOWED_SUFFIXES):
-        raise SubmissionRefused(
+        raise InvalidFile(
             _("“%(name)s” is not a CSV file. Upload a .csv or .csv.gz file with the header %(h)s.")
             % {"name": uploaded.name, "h": expected}
         )
     if uploaded.size == 0:
-        raise SubmissionRefused(
+        raise InvalidFile(
             _("The file is empty. Expected a CSV with the header %(h)s and one row per id.")
             % {"h": expected}
         )
     if uploaded.size > settings.SUBMISSION_MAX_BYTES:
-        raise SubmissionRefused(
+        raise InvalidFile(
             _("The file is %(size)s; the limit is %(limit)s.")
             % {
                 "size": filesizeformat(uploaded.size),
@@ -61,7 +73,7 @@ def _check_upload(*, phase: Phase, uploaded: UploadedFile) -> None:
         try:
             scoring.check_submission_header(phase.challenge.task, tmp.name)
         except scoring.InvalidSubmission as error:
-            raise SubmissionRefused(str(error)) from None
+            raise InvalidFile(str(error)) from None
 
 
 def _check_phase_open(phase: Phase, now) -> None:
@@ -81,17 +93,17 @@ def _check_quota(*, team: Team, phase: Phase, now) -> None:
     quota = team_quota(team=team, phase=phase, now=now)
     reset = local_datetime(quota.next_reset)
     if quota.total_left == 0:
-        raise SubmissionRefused(
+        raise QuotaExhausted(
             _("Your team has used all %(n)d submissions allowed in this phase.")
             % {"n": quota.total_limit}
         )
     if quota.left_today == 0:
-        raise SubmissionRefused(
+        raise QuotaExhausted(
             _("Your team has used its %(n)d submissions for today. The next reset is at %(t)s.")
             % {"n": quota.daily_limit, "t": reset}
         )
     if quota.failed_today >= quota.failed_limit:
-        raise SubmissionRefused(
+        raise QuotaExhausted(
             _(
                 "Your team has had %(n)d files fail validation today, the daily cap. "
                 "Check your file with the scoring CLI; the next reset is at %(t)s."

@@ -295,7 +295,7 @@ def _history_description(series) -> str:
 # --- Exports --------------------------------------------------------------------------------
 
 
-def _export_rows(board: Board, kind: str) -> tuple[list[str], list[list]]:
+def board_export_rows(board: Board, kind: str) -> tuple[list[str], list[list]]:
     header = ["rank", "team", "baseline", board.metric.name]
     if board.show_raw:
         header.append(f"raw_{board.metric.name}")
@@ -333,7 +333,7 @@ def leaderboard_export(request, event_slug, challenge_slug):
         raise PermissionDenied
     raw = can(request.user, "phase.view_raw_scores", phase)
     board = board_all(phase, kind=kind, raw=raw)
-    header, rows = _export_rows(board, kind)
+    header, rows = board_export_rows(board, kind)
     name = f"{challenge.slug}-{phase.pk}-{kind}-leaderboard"
     if request.GET.get("format") == "json":
         response = JsonResponse(

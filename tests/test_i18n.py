@@ -176,3 +176,24 @@ def test_organiser_form_labels_in_french(client):
     page = client.get(url, **FR).content.decode()
     assert "Limite quotidienne" in page
     assert "Daily limit" not in page
+
+
+@pytest.mark.django_db
+def test_challenge_pages_in_spanish(client):
+    phase = factories.PhaseFactory()
+    challenge = phase.challenge
+    args = [challenge.event.slug, challenge.slug]
+    ES = {"HTTP_ACCEPT_LANGUAGE": "es"}
+    page = client.get(reverse("competitions:home"), **ES).content.decode()
+    assert '<html lang="es"' in page
+    assert "Iniciar sesión" in page
+
+    user = factories.UserFactory()
+    factories.add_member(factories.TeamFactory(challenge=challenge), user, role="leader")
+    client.force_login(user)
+    page = client.get(reverse("competitions:challenge", args=args), **ES).content.decode()
+    assert "Subir y puntuar" in page
+    assert "Upload and score" not in page
+    board = client.get(reverse("competitions:leaderboard", args=args), **ES).content.decode()
+    assert "<h1>Clasificación</h1>" in board
+    assert "Aún no hay envíos puntuados." in board

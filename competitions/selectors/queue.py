@@ -28,6 +28,23 @@ def queue_position(submission: Submission) -> int:
     ).count()
 
 
+def status_poll_ms(
+    *, state: str, waiting_seconds: float | None, running_seconds: float | None, ahead: int
+) -> int | None:
+    """How long the submission page waits before asking for its status again; None: final.
+
+    Fast at first (most files are scored within a second of upload, and the page should show
+    the score within ~100 ms of it being written); slower the longer a submission waits and
+    the more are ahead of it; fast again once it runs, easing off for long runs.
+    """
+    if state == Submission.State.RUNNING:
+        return int(min(max(100, (running_seconds or 0) * 50), 1000))
+    if state == Submission.State.QUEUED:
+        by_wait = (waiting_seconds or 0) * 200
+        return int(min(max(100, by_wait, ahead * 250), 3000))
+    return None
+
+
 @dataclass
 class WorkerSeen:
     name: str

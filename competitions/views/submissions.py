@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from ..models import Submission
 from ..permissions import can
 from ..selectors.leaderboards import ladder_outcome
-from ..selectors.queue import queue_position
+from ..selectors.queue import queue_position, status_poll_ms
 from ..services.submissions import submission_create
 from .helpers import current_phase, get_challenge, service_call
 
@@ -98,6 +98,7 @@ def _detail_context(request, submission: Submission) -> dict:
         waiting = max(int((now - submission.queued_at).total_seconds()), 0)
     if submission.state == Submission.State.RUNNING and submission.started_at:
         running = max(int((now - submission.started_at).total_seconds()), 0)
+    ahead = queue_position(submission)
     return {
         "submission": submission,
         "challenge": challenge,
@@ -107,7 +108,13 @@ def _detail_context(request, submission: Submission) -> dict:
         "primary_metric_label": spec.metric_labels.get(
             challenge.primary_metric, challenge.primary_metric
         ),
-        "queue_ahead": queue_position(submission),
+        "queue_ahead": ahead,
+        "poll_ms": status_poll_ms(
+            state=submission.state,
+            waiting_seconds=waiting,
+            running_seconds=running,
+            ahead=ahead,
+        ),
         "waiting_seconds": waiting,
         "running_seconds": running,
         "max_attempts": settings.SCORING_MAX_ATTEMPTS,

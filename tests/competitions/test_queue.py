@@ -2,6 +2,7 @@
 page with its rescore buttons, and the notifications page."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -52,8 +53,27 @@ def test_status_shows_queue_position_platform_wide_and_wait(client, phase, team_
     html = client.get(reverse("competitions:submission_status", args=[mine.pk])).content.decode()
     assert 'data-ahead="2"' in html
     assert "2 submissions are ahead of yours" in html
-    assert "Waiting for 10 s" in html
-    assert 'data-state="queued"' in html and 'hx-trigger="every 500ms"' in html
+    assert re.search(r"Waiting for 1\d s", html)  # 10 s, or a little more on a busy machine
+    # Waited 10 s with two ahead: asks again in about 2 s, not every 100 ms.
+    assert 'data-state="queued"' in html
+    poll = re.search(r'hx-trigger="every (\d+)ms"', html)
+    assert poll and 2000 <= int(poll.group(1)) < 3000
+
+
+def test_status_poll_starts_fast_backs_off_in_the_queue_speeds_up_running_stops_final():
+    def poll(state, waiting=None, running=None, ahead=0):
+        return queue_selectors.status_poll_ms(
+            state=state, waiting_seconds=waiting, running_seconds=running, ahead=ahead
+        )
+
+    assert poll("queued", waiting=0) == 100  # just uploaded: most files score within a second
+    assert poll("queued", waiting=3) == 600
+    assert poll("queued", waiting=0, ahead=8) == 2000  # a queue ahead of it: no hurry
+    assert poll("queued", waiting=600, ahead=50) == 3000  # at most every 3 s
+    assert poll("running", running=0) == 100  # running: the result is near
+    assert poll("running", running=10) == 500
+    assert poll("running", running=300) == 1000  # a long run eases off
+    assert poll("scored") is None and poll("failed") is None  # final: no more requests
 
 
 def test_status_shows_attempts_and_says_whose_problem_a_failure_is(client, phase, team_member):

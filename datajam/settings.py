@@ -364,6 +364,12 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 
+# Seconds a rendering of what many people read (leaderboard boards and charts, event and
+# challenge pages for people not signed in) is kept in the shared cache; keys change with the
+# content (competitions/page_cache.py), so this only bounds memory and any staleness the keys
+# miss. 0 turns the caching off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+
 # How often an open leaderboard asks whether it changed (an empty answer while it has not).
 LEADERBOARD_POLL_SECONDS = float(os.environ.get("LEADERBOARD_POLL_SECONDS", "15"))
 

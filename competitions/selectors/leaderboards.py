@@ -22,6 +22,7 @@ from django.db.models.functions import Cast
 
 from ..ladder import auto_step, replay
 from ..models import Membership, Phase, Standing, StandingsDay, Submission, Team
+from ..page_cache import content_version
 
 PER_PAGE = 100
 PUBLIC, PRIVATE = "public", "private"
@@ -335,7 +336,8 @@ def private_and_public_ranks(phase: Phase) -> dict[int, tuple[int | None, int | 
 
 def standings_version(phase: Phase) -> str:
     """A short tag that changes whenever the phase's boards may show something new: a row
-    written or removed, or a setting the boards depend on. One small indexed query."""
+    written or removed, a setting the boards depend on, or the event's content version (a team's
+    members changed, say). One small indexed query and one cache read."""
     summary = Standing.objects.filter(phase_id=phase.pk).aggregate(
         n=Count("id"), at=Max("updated_at")
     )
@@ -349,6 +351,7 @@ def standings_version(phase: Phase) -> str:
         phase.private_revealed_at.isoformat() if phase.private_revealed_at else "",
         phase.ladder,
         phase.ladder_step,
+        content_version(challenge.event_id),
     ]
     return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:16]
 

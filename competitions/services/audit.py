@@ -1,4 +1,5 @@
 from ..models import AuditLog, Event
+from ..page_cache import content_changed
 
 
 def log_action(
@@ -10,7 +11,10 @@ def log_action(
     reason: str = "",
     data: dict | None = None,
 ) -> AuditLog:
-    """Record what was done, by whom and why, for the event's organisers to read."""
+    """Record what was done, by whom and why, for the event's organisers to read. Every
+    organiser action may change what the event's public pages show: their cached renderings
+    are renewed once it commits."""
+    content_changed(event.pk)
     return AuditLog.objects.create(
         event=event,
         actor=actor if actor is not None and actor.is_authenticated else None,

@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from ..formatting import time_element
 from ..markdown import render_markdown
+from ..page_cache import cached_html
 from ..permissions import can as can_do
 from ..selectors.notifications import notification_text
 
@@ -61,3 +62,26 @@ def content_lang(obj):
 def notification_text_filter(notification) -> str:
     """A notification in the reader's language and zone (the active ones)."""
     return notification_text(notification)
+
+
+class VisitorCacheNode(template.Node):
+    def __init__(self, nodelist, key_variable):
+        self.nodelist = nodelist
+        self.key_variable = key_variable
+
+    def render(self, context) -> str:
+        cache_key = self.key_variable.resolve(context)
+        return cached_html(cache_key, lambda: (self.nodelist.render(context), True))
+
+
+@register.tag
+def visitor_cache(parser, token):
+    """``{% visitor_cache page_cache_key %}…{% endvisitor_cache %}``: the enclosed HTML from the
+    shared cache under that key (``page_cache.visitor_key``), or rendered when the key is None
+    (a signed-in person, or caching off)."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("visitor_cache takes one argument: the cache key")
+    nodelist = parser.parse(("endvisitor_cache",))
+    parser.delete_first_token()
+    return VisitorCacheNode(nodelist, parser.compile_filter(bits[1]))

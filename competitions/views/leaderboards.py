@@ -5,7 +5,10 @@ language and two permission answers (``phase.view_raw_scores``, ``phase.view_pri
 nothing about the viewer's team or time zone is in it (the page around it marks "your team"
 and shows times in the viewer's zone with ``static/js/leaderboard.js``), so it can be cached.
 An open page asks for it every ``LEADERBOARD_POLL_SECONDS`` with the version it has; the
-answer is an empty 204 while nothing changed (one small query).
+answer is an empty 204 while nothing changed (one small query), and a 304 when the browser
+holds the rendering its ETag names. The board and the public board's charts are rendered once
+per version, language (and zone, for the charts) into the shared cache (``page_cache``);
+everything about the viewer (their team, the private tab) is rendered around them.
 """
 
 import csv
@@ -17,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -24,11 +28,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .. import page_cache
 from ..charts import bar_chart, legend_items, line_chart, table_rows
 from ..csv_export import safe_cell
 from ..models import Challenge, Phase, Submission
 from ..permissions import can
 from ..selectors.leaderboards import (
+    FIXED_SORTS,
     PRIVATE,
     PUBLIC,
     Board,
@@ -160,15 +166,27 @@ def _present(board: Board) -> None:
         )
 
 
-def _fragment_context(request, challenge: Challenge, phase: Phase | None) -> dict:
+def _board_spec(request, challenge: Challenge, phase: Phase) -> dict:
+    """What the board shown depends on, read without reading any row: the board, the page and
+    sort asked for, the permission answer, the standings version."""
+    sort = request.GET.get("sort") or "rank"
+    if sort not in {*FIXED_SORTS, *(challenge.secondary_metrics or [])}:
+        sort = "rank"
+    return {
+        "kind": _board_kind(request, phase),
+        "raw": can(request.user, "phase.view_raw_scores", phase),
+        "page": _page_number(request),
+        "sort": sort,
+        "version": standings_version(phase),
+    }
+
+
+def _fragment_context(request, challenge: Challenge, phase: Phase | None, spec: dict) -> dict:
     context = {"challenge": challenge, "event": challenge.event, "phase": phase, "board": None}
     if phase is None:
         return context
-    kind = _board_kind(request, phase)
-    raw = can(request.user, "phase.view_raw_scores", phase)
-    board = board_page(
-        phase, kind=kind, raw=raw, page=_page_number(request), sort=request.GET.get("sort")
-    )
+    kind = spec["kind"]
+    board = board_page(phase, kind=kind, raw=spec["raw"], page=spec["page"], sort=spec["sort"])
     _present(board)
 
     def link(**changes) -> str:
@@ -179,7 +197,7 @@ def _fragment_context(request, challenge: Challenge, phase: Phase | None) -> dic
     context.update(
         board=board,
         kind=kind,
-        version=standings_version(phase),
+        version=spec["version"],
         poll_seconds=settings.LEADERBOARD_POLL_SECONDS,
         this_url=link(),
         sort_urls={name: link(sort=name, page=1) for name in ["rank", "raw", "entries", "last"]},
@@ -191,10 +209,27 @@ def _fragment_context(request, challenge: Challenge, phase: Phase | None) -> dic
     return context
 
 
-def _etag(context: dict, polled: bool) -> str:
-    board: Board = context["board"]
+def _board_html(request, challenge: Challenge, phase: Phase, spec: dict, polled: bool) -> str:
+    """The board's HTML, from the shared cache when this version of it was rendered before in
+    this language (the same for everyone with the same permission answer)."""
+
+    def render() -> tuple[str, bool]:
+        context = _fragment_context(request, challenge, phase, spec)
+        context["polled"] = polled
+        html = render_to_string(
+            "competitions/partials/leaderboard_board.html", context, request=request
+        )
+        # A page past the last one shows the last: not worth a key of its own.
+        return html, context["board"].page == spec["page"]
+
+    parts = [phase.pk, spec["version"], spec["kind"], spec["page"], spec["sort"]]
+    cache_key = page_cache.key("board", *parts, int(spec["raw"]), int(polled), by_zone=False)
+    return page_cache.cached_html(cache_key, render)
+
+
+def _etag(spec: dict, polled: bool) -> str:
     parts = [
-        context["version"], board.kind, board.page, board.sort, int(board.show_raw),
+        spec["version"], spec["kind"], spec["page"], spec["sort"], int(spec["raw"]),
         get_language(), int(polled),
     ]  # fmt: skip
     return '"' + "-".join(map(str, parts)) + '"'
@@ -205,39 +240,47 @@ def leaderboard(request, event_slug, challenge_slug):
     phases, phase = _phase(request, challenge)
     if request.headers.get("HX-Request"):
         return _fragment(request, challenge, phase)
-    context = _fragment_context(request, challenge, phase)
-    context["phases"] = phases
+    context = {"challenge": challenge, "event": challenge.event, "phase": phase, "phases": phases}
     if phase is not None:
-        context.update(_page_extras(request, challenge, phase, context))
+        spec = _board_spec(request, challenge, phase)
+        context.update(
+            kind=spec["kind"],
+            version=spec["version"],
+            board_html=_board_html(request, challenge, phase, spec, polled=False),
+        )
+        context.update(_page_extras(request, challenge, phase, spec))
     return render(request, "competitions/leaderboard.html", context)
 
 
 def _fragment(request, challenge: Challenge, phase: Phase | None) -> HttpResponse:
-    """The board alone, for htmx: 204 when the page already shows this version."""
-    context = _fragment_context(request, challenge, phase)
+    """The board alone, for htmx: 204 when the page already shows this version, 304 when the
+    browser holds this rendering (its ETag), both before any row is read."""
     if phase is None:
+        context = _fragment_context(request, challenge, phase, {})
         return render(request, "competitions/partials/leaderboard_board.html", context)
+    spec = _board_spec(request, challenge, phase)
     since = request.GET.get("since", "")
-    if since and since == context["version"]:
+    if since and since == spec["version"]:
         return HttpResponse(status=204)
-    context["polled"] = bool(since)
-    etag = _etag(context, bool(since))
-    if request.headers.get("If-None-Match") == etag:
-        return HttpResponse(status=304)
-    response = render(request, "competitions/partials/leaderboard_board.html", context)
+    etag = _etag(spec, bool(since))
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(_board_html(request, challenge, phase, spec, polled=bool(since)))
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
+    response["Vary"] = "Cookie, Accept-Language, HX-Request"
     return response
 
 
-def _page_extras(request, challenge: Challenge, phase: Phase, context: dict) -> dict:
-    """What only the whole page shows: your team, the exports, the charts."""
-    board: Board = context["board"]
-    kind = board.kind
+def _page_extras(request, challenge: Challenge, phase: Phase, spec: dict) -> dict:
+    """What only the whole page shows: your team (never cached), the exports, the charts."""
+    kind = spec["kind"]
     my_team = team_of(request.user, challenge)
     my_page = team_board_page(phase, my_team.pk, kind=kind) if my_team else None
     export = reverse("competitions:leaderboard_export", args=[challenge.event.slug, challenge.slug])
     query = urlencode({"phase": phase.pk, "board": kind})
+    step = ladder_step(phase)
     extras = {
         "my_team": my_team,
         "my_team_url": (
@@ -250,36 +293,51 @@ def _page_extras(request, challenge: Challenge, phase: Phase, context: dict) -> 
         "can_view_private": can(request.user, "phase.view_private", phase),
         "public_url": _board_url(challenge, phase=phase.pk, board=PUBLIC),
         "private_url": _board_url(challenge, phase=phase.pk, board=PRIVATE),
-        "ladder_step": ladder_step(phase),
+        "ladder_step": step,
+        "history_html": "",
     }
     if kind == PUBLIC:
-        raw = can(request.user, "phase.view_raw_scores", phase)
-        series = top_history(phase, raw=raw)
-        days = daily_submissions(phase)
-        extras.update(
-            top_series=series,
-            top_legend=legend_items(series),
-            top_table=table_rows(series),
-            top_chart=line_chart(
-                series,
-                title=_("Best public score over time, top %(n)d teams") % {"n": len(series)},
-                description=_history_description(series),
-            ),
-            days=days,
-            days_chart=bar_chart(
-                days,
-                title=_("Submissions per day (UTC)"),
-                description=_(
-                    "%(total)d submissions over %(days)d days; the busiest day had %(most)d."
-                )
-                % {
-                    "total": sum(n for _d, n in days),
-                    "days": len(days),
-                    "most": max((n for _d, n in days), default=0),
-                },
-            ),
-        )
+        raw = spec["raw"]
+
+        def render_history() -> tuple[str, bool]:
+            context = _history_context(challenge, phase, raw=raw, step=step)
+            html = render_to_string(
+                "competitions/partials/leaderboard_history.html", context, request=request
+            )
+            return html, True
+
+        # Times in the charts are in the viewer's zone: the key has the zone.
+        cache_key = page_cache.key("history", phase.pk, spec["version"], int(raw))
+        extras["history_html"] = page_cache.cached_html(cache_key, render_history)
     return extras
+
+
+def _history_context(challenge: Challenge, phase: Phase, *, raw: bool, step) -> dict:
+    series = top_history(phase, raw=raw)
+    days = daily_submissions(phase)
+    return {
+        "metric_label": challenge.metric_label(challenge.primary_metric),
+        "released_only": step is not None and not raw,
+        "top_series": series,
+        "top_legend": legend_items(series),
+        "top_table": table_rows(series),
+        "top_chart": line_chart(
+            series,
+            title=_("Best public score over time, top %(n)d teams") % {"n": len(series)},
+            description=_history_description(series),
+        ),
+        "days": days,
+        "days_chart": bar_chart(
+            days,
+            title=_("Submissions per day (UTC)"),
+            description=_("%(total)d submissions over %(days)d days; the busiest day had %(most)d.")
+            % {
+                "total": sum(n for _d, n in days),
+                "days": len(days),
+                "most": max((n for _d, n in days), default=0),
+            },
+        ),
+    }
 
 
 def _history_description(series) -> str:

@@ -2,6 +2,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from .. import page_cache
 from ..models import DataFile
 from ..selectors.participation import events_visible_to, has_accepted_rules, team_of
 from ..selectors.quotas import team_quota
@@ -22,6 +23,10 @@ def event_detail(request, event_slug):
         {
             "event": event,
             "challenges": event.challenges.all(),
+            # The same for everyone not signed in: from the shared cache.
+            "page_cache_key": page_cache.visitor_key(
+                request, "event", page_cache.stamp(event), page_cache.content_version(event.pk)
+            ),
         },
     )
 
@@ -30,6 +35,7 @@ def challenge_detail(request, event_slug, challenge_slug):
     challenge = get_challenge(request, event_slug, challenge_slug)
     now = timezone.now()
     phase = current_phase(challenge, now)
+    phase_open = phase is not None and phase.starts_at <= now < phase.ends_at
     team = team_of(request.user, challenge)
     quota = team_quota(team=team, phase=phase, now=now) if team and phase else None
     submissions = []
@@ -50,13 +56,21 @@ def challenge_detail(request, event_slug, challenge_slug):
             "event": challenge.event,
             "phase": phase,
             "phases": challenge.phases.all(),
-            "phase_open": phase is not None and phase.starts_at <= now < phase.ends_at,
+            "phase_open": phase_open,
             "team": team,
             "quota": quota,
             "accepted": has_accepted_rules(request.user, challenge),
             "data_files": challenge.data_files.all(),
             "submissions": submissions,
             "spec": challenge.task_spec,
+            # The same for everyone not signed in while the phase stays open or closed.
+            "page_cache_key": page_cache.visitor_key(
+                request,
+                "challenge",
+                page_cache.stamp(challenge, challenge.event, phase),
+                page_cache.content_version(challenge.event_id),
+                phase_open,
+            ),
         },
     )
 

@@ -1,0 +1,92 @@
+"""Rendered HTML that many people read, kept in the shared cache (Redis, or the database).
+
+What is cached never depends on who asks beyond what its key names: the leaderboard's board
+and history for a phase, board, page, sort, language, time zone and the viewer's permission
+answers; an event's or challenge's page body only for people who are not signed in (a signed-in
+person's page shows their team, quota and submissions, and is never cached).
+
+Keys carry versions instead of being deleted: the standings version (``standings_version``,
+read from the database) for boards, and an event's *content version*, a token in the cache
+that changes after every commit that may change what the event's pages show: every action
+written to the event's audit log (organisers' edits, moderation, a reveal, results, and teams
+formed, joined, left or merged). A new version means new
+keys; old renderings expire after ``PAGE_CACHE_SECONDS``, which also bounds how long any
+change the versions miss can show. ``PAGE_CACHE_SECONDS=0`` turns this caching off.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def _version_key(event_id: int) -> str:
+    return f"content-version:{event_id}"
+
+
+def content_version(event_id: int) -> str:
+    """The event's content version: a token that changes whenever its pages may change."""
+    key = _version_key(event_id)
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, uuid.uuid4().hex[:12], None)
+        value = cache.get(key) or "none"
+    return value
+
+
+def content_changed(event_id: int) -> None:
+    """Give the event a new content version once the current transaction commits (before
+    that, a reader would cache the old content under the new version)."""
+    transaction.on_commit(
+        lambda: cache.set(_version_key(event_id), uuid.uuid4().hex[:12], None), robust=True
+    )
+
+
+def stamp(*rows) -> str:
+    """A digest of model instances' field values: a page key with the rows the view has read
+    anyway changes with any edit to them, whoever made it."""
+    values = [
+        (type(row).__name__, [getattr(row, f.attname) for f in row._meta.concrete_fields])
+        for row in rows
+        if row is not None
+    ]
+    return hashlib.sha1(repr(values).encode()).hexdigest()[:16]
+
+
+def key(kind: str, *parts, by_zone: bool = True) -> str:
+    """A cache key for one rendering: its kind, its parts, the language and (unless the HTML
+    shows no time in the viewer's zone) the time zone."""
+    zone = timezone.get_current_timezone_name() if by_zone else ""
+    text = "|".join(map(str, (*parts, get_language(), zone)))
+    return f"page:{kind}:" + hashlib.sha1(text.encode()).hexdigest()
+
+
+def visitor_key(request, kind: str, *parts) -> str | None:
+    """As ``key``, for a page body that is the same for everyone not signed in; None for a
+    signed-in person (never cached) or when caching is off."""
+    if not enabled() or request.user.is_authenticated:
+        return None
+    return key(kind, *parts)
+
+
+def cached_html(cache_key: str | None, render: Callable[[], tuple[str, bool]]) -> str:
+    """The HTML under ``cache_key``, else ``render()``'s (HTML it built and escaped itself),
+    stored when it says it may be."""
+    if cache_key is None or not enabled():
+        return mark_safe(render()[0])
+    html = cache.get(cache_key)
+    if html is None:
+        html, keep = render()
+        if keep:
+            cache.set(cache_key, str(html), settings.PAGE_CACHE_SECONDS)
+    return mark_safe(html)

@@ -1,0 +1,236 @@
+"""What many people read comes from the shared cache (the test run's Redis or database cache):
+renewed when the standings or the event's content change, never shared where it differs by
+viewer; an unchanged board costs a 304."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from competitions.models import EventRole, Phase, RulesAcceptance
+from competitions.services.challenges import challenge_update
+from competitions.services.moderation import submission_moderate
+from competitions.services.phases import phase_reveal_private, phase_update
+from competitions.services.teams import team_join
+from tests import factories
+from tests.competitions.test_leaderboard_views import board_url, client_for, score
+
+pytestmark = pytest.mark.django_db
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def board(phase):
+    challenge = phase.challenge
+    organiser, judge, alice = (factories.UserFactory() for _ in range(3))
+    EventRole.objects.create(event=challenge.event, user=organiser, role="organiser")
+    EventRole.objects.create(event=challenge.event, user=judge, role="judge")
+    team = factories.TeamFactory(challenge=challenge, name="Buyer Resist")
+    factories.add_member(team, alice, role="leader")
+    other = factories.TeamFactory(challenge=challenge, name="North Star")
+    first = score(phase, team, 0.5, 0.6)
+    score(phase, other, 0.7, 0.3)
+    return {
+        "phase": phase, "challenge": challenge, "organiser": organiser, "judge": judge,
+        "alice": alice, "team": team, "other": other, "first": first,
+    }  # fmt: skip
+
+
+def rows_read(queries) -> bool:
+    """Whether the board's rows (with their members) were read from the database."""
+    return any("competitions_membership" in q["sql"] for q in queries)
+
+
+def board_part(response) -> str:
+    html = response.content.decode()
+    return html[html.index('<div id="board"') : html.index('<p class="muted">Times are shown')]
+
+
+def use_ladder(board) -> None:
+    phase_update(
+        phase=Phase.objects.get(pk=board["phase"].pk),
+        actor=board["organiser"],
+        data={"ladder": Phase.Ladder.FIXED, "ladder_step": 0.25},
+    )
+
+
+def get(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    assert response.status_code in (200, 204, 304), response.status_code
+    return response, queries.captured_queries
+
+
+def test_a_second_visitor_gets_the_board_from_the_cache(board):
+    url = board_url(board["challenge"])
+    first, queries = get(client_for(), url)
+    assert rows_read(queries)
+    again, queries = get(client_for(), url)
+    assert not rows_read(queries)
+    assert board_part(again) == board_part(first)
+    assert "North Star" in again.content.decode()
+
+
+def test_a_new_score_renews_the_board(board):
+    url = board_url(board["challenge"])
+    get(client_for(), url)
+    newcomer = factories.TeamFactory(challenge=board["challenge"], name="Fresh Eyes")
+    score(board["phase"], newcomer, 0.9, 0.9)
+    page, queries = get(client_for(), url)
+    assert rows_read(queries)
+    html = page.content.decode()
+    assert "Fresh Eyes" in html and html.index("Fresh Eyes") < html.index("North Star")
+
+
+def test_moderation_renews_the_board(board):
+    url = board_url(board["challenge"])
+    assert "0.5000" in get(client_for(), url)[0].content.decode()
+    submission_moderate(
+        submission=board["first"], action="hide", reason="probing", actor=board["organiser"]
+    )
+    html = get(client_for(), url)[0].content.decode()
+    assert "0.5000" not in html  # Buyer Resist's only score is hidden
+
+
+def test_the_reveal_renews_the_board(board):
+    url = board_url(board["challenge"])
+    assert 'id="public-board"' in get(client_for(), url)[0].content.decode()
+    phase_reveal_private(phase=board["phase"], actor=board["organiser"])
+    html = get(client_for(), url)[0].content.decode()
+    assert 'id="private-board"' in html  # the final result, for everyone
+
+
+def test_a_phase_setting_renews_the_board(board):
+    url = board_url(board["challenge"])
+    get(client_for(), url)
+    use_ladder(board)
+    html = get(client_for(), url)[0].content.decode()
+    assert "Ladder" in html and "0.25" in html
+
+
+def test_a_new_member_shows_on_the_board(board, django_capture_on_commit_callbacks):
+    url = board_url(board["challenge"])
+    get(client_for(), url)
+    newcomer = factories.UserFactory(username="carol-newcomer")
+    RulesAcceptance.objects.create(challenge=board["challenge"], user=newcomer)
+    with django_capture_on_commit_callbacks(execute=True):
+        team_join(team=board["team"], user=newcomer)
+    assert "carol-newcomer" in get(client_for(), url)[0].content.decode()
+
+
+def test_your_team_never_reaches_the_cache(board):
+    """Alice's page marks her team; the cached board and what a visitor gets never do."""
+    url = board_url(board["challenge"])
+    alice = get(client_for(board["alice"]), url)[0].content.decode()
+    assert f'data-my-team="{board["team"].pk}"' in alice and 'id="jump-to-team"' in alice
+    visitor, queries = get(client_for(), url)
+    assert not rows_read(queries)  # the board Alice's request rendered
+    html = visitor.content.decode()
+    assert 'data-my-team=""' in html and 'id="jump-to-team"' not in html
+    assert board["alice"].username not in html.split('<div id="board"')[0]  # not signed in
+    fragment = get(client_for(), url, **HX)[0].content.decode()
+    assert "data-my-team" not in fragment and "mine" not in fragment
+
+
+def test_raw_scores_under_the_ladder_stay_with_those_who_may_see_them(board):
+    use_ladder(board)
+    url = board_url(board["challenge"])
+    judge = get(client_for(board["judge"]), url)[0].content.decode()
+    assert 'class="num raw"' in judge
+    for viewer in (None, board["alice"]):
+        html = get(client_for(viewer), url)[0].content.decode()
+        assert 'class="num raw"' not in html
+        assert "0.7000" not in html  # North Star's raw score; released: 0.5000
+
+
+def test_each_language_has_its_own_board(board):
+    url = board_url(board["challenge"])
+    english = get(client_for(), url, HTTP_ACCEPT_LANGUAGE="en")[0].content.decode()
+    french = get(client_for(), url, HTTP_ACCEPT_LANGUAGE="fr")[0].content.decode()
+    assert "Public leaderboard, ranked by" in english
+    assert "Public leaderboard, ranked by" not in french
+
+
+def test_an_unchanged_board_costs_a_304(board):
+    url = board_url(board["challenge"])
+    first, _ = get(client_for(), url, **HX)
+    etag = first["ETag"]
+    assert etag and first["Cache-Control"] == "no-cache"
+    again, queries = get(client_for(), url, HTTP_IF_NONE_MATCH=etag, **HX)
+    assert again.status_code == 304 and again.content == b""
+    assert not rows_read(queries)
+    score(board["phase"], board["other"], 0.95, 0.2)
+    changed, _ = get(client_for(), url, HTTP_IF_NONE_MATCH=etag, **HX)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "0.9500" in changed.content.decode()
+
+
+def test_the_etag_differs_by_viewer_permission(board):
+    use_ladder(board)  # then only organisers and judges see raw scores
+    url = board_url(board["challenge"])
+    visitor = get(client_for(), url, **HX)[0]["ETag"]
+    judge = get(client_for(board["judge"]), url, **HX)[0]
+    assert judge["ETag"] != visitor
+    assert (
+        get(client_for(board["judge"]), url, HTTP_IF_NONE_MATCH=visitor, **HX)[0].status_code == 200
+    )
+
+
+def test_an_unchanged_poll_is_an_empty_204(board):
+    url = board_url(board["challenge"])
+    page = get(client_for(), url)[0]
+    version = page.context["version"]
+    poll, queries = get(client_for(), url + f"?since={version}", **HX)
+    assert poll.status_code == 204 and poll.content == b""
+    assert not rows_read(queries)
+
+
+def test_challenge_and_event_pages_come_from_the_cache_for_visitors(board):
+    challenge = board["challenge"]
+    url = f"/e/{challenge.event.slug}/{challenge.slug}/"
+    first, queries = get(client_for(), url)
+    assert any("competitions_datafile" in q["sql"] for q in queries)
+    again, queries = get(client_for(), url)
+    assert not any("competitions_datafile" in q["sql"] for q in queries)
+    assert again.content.decode().count("Description") == first.content.decode().count(
+        "Description"
+    )
+    event_url = f"/e/{challenge.event.slug}/"
+    get(client_for(), event_url)
+    assert not any(
+        "competitions_challenge" in q["sql"] and "ORDER BY" in q["sql"]
+        for q in get(client_for(), event_url)[1]
+    )
+
+
+def test_an_organiser_edit_renews_the_visitors_pages(board, django_capture_on_commit_callbacks):
+    challenge = board["challenge"]
+    url = f"/e/{challenge.event.slug}/{challenge.slug}/"
+    event_url = f"/e/{challenge.event.slug}/"
+    get(client_for(), url)
+    get(client_for(), event_url)
+    with django_capture_on_commit_callbacks(execute=True):
+        challenge_update(
+            challenge=challenge,
+            actor=board["organiser"],
+            data={"summary": "Now with French ads too"},
+        )
+    assert "Now with French ads too" in get(client_for(), url)[0].content.decode()
+    assert "Now with French ads too" in get(client_for(), event_url)[0].content.decode()
+
+
+def test_signed_in_people_never_get_the_visitors_page(board):
+    challenge = board["challenge"]
+    url = f"/e/{challenge.event.slug}/{challenge.slug}/"
+    visitor = get(client_for(), url)[0].content.decode()
+    assert 'id="submit-card"' not in visitor
+    alice = get(client_for(board["alice"]), url)[0].content.decode()
+    assert 'id="submit-card"' in alice and "Buyer Resist" in alice
+    visitor = get(client_for(), url)[0].content.decode()
+    assert 'id="submit-card"' not in visitor and "You are in team" not in visitor
+
+
+def test_caching_can_be_turned_off(board, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = board_url(board["challenge"])
+    get(client_for(), url)
+    assert rows_read(get(client_for(), url)[1])

@@ -425,6 +425,20 @@ class ScoringRun(models.Model):
         return f"{self.submission_id} attempt {self.attempt}: {self.outcome}"
 
 
+class HousekeepingRun(models.Model):
+    """When a periodic job (the sweeper) last ran and who ran it, so a silent beat is noticed:
+    the queue health page, ``manage.py health`` and ``/healthz`` read it, and workers run the
+    sweep themselves when it is old (``services/sweeper.py``)."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    last_run_at = models.DateTimeField()
+    ran_by = models.CharField(max_length=200, blank=True)
+    report = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_run_at} by {self.ran_by}"
+
+
 class Standing(models.Model):
     """One team's row on a phase's leaderboards, kept in step with its submissions.
 

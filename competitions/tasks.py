@@ -15,14 +15,16 @@ answers, so a database outage delays the queue and loses nothing.
 import logging
 import random
 import socket
+import threading
 
 from celery import Task, shared_task
 from celery.exceptions import TimeLimitExceeded
+from celery.signals import worker_ready
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 
 from .services.scoring import SCORE_TASK, submission_fail_time_limit, submission_score
-from .services.sweeper import submissions_sweep
+from .services.sweeper import submissions_sweep, sweep_if_beat_silent
 from .worker import in_pool_child
 
 SWEEP_TASK = "scoring.tasks.sweep_submissions"
@@ -79,4 +81,30 @@ def _database_unreachable(error: DatabaseError) -> None:
 @shared_task(name=SWEEP_TASK, acks_late=False)
 def sweep_submissions() -> str:
     """Run by beat every SCORING_SWEEP_INTERVAL_SECONDS (see datajam/celery.py)."""
-    return str(submissions_sweep())
+    return str(submissions_sweep(ran_by="beat"))
+
+
+def _watch_beat(worker: str, interval: float, stop: threading.Event) -> None:
+    while not stop.wait(interval):
+        try:
+            sweep_if_beat_silent(worker=worker)
+        except Exception:  # the database or broker is down: the next round tries again
+            logger.warning("beat watch: could not check or run the sweep", exc_info=True)
+        finally:
+            connections.close_all()
+
+
+@worker_ready.connect
+def _start_beat_watch(sender=None, **kwargs) -> None:
+    """Every worker checks each sweep interval that beat ran the sweeper; when it has been
+    silent for two intervals, one worker (whichever claims it first) runs the sweep itself, so
+    a dead beat never strands a submission (``sweep_if_beat_silent``)."""
+    if not settings.SCORING_WORKER_SWEEP:
+        return
+    name = getattr(sender, "hostname", "") or "worker"
+    threading.Thread(
+        target=_watch_beat,
+        args=(name, settings.SCORING_SWEEP_INTERVAL_SECONDS, threading.Event()),
+        name="beat-watch",
+        daemon=True,
+    ).start()

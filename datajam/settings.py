@@ -402,6 +402,9 @@ SCORING_QUEUED_GRACE_SECONDS = float(os.environ.get("SCORING_QUEUED_GRACE_SECOND
 SCORING_QUEUED_TIMEOUT_SECONDS = float(os.environ.get("SCORING_QUEUED_TIMEOUT_SECONDS", "300"))
 # How often beat runs the sweeper.
 SCORING_SWEEP_INTERVAL_SECONDS = float(os.environ.get("SCORING_SWEEP_INTERVAL_SECONDS", "30"))
+# Workers run the sweep themselves (one of them, each interval) when beat has not run it for
+# two intervals, so losing beat is not fatal. false: only beat (and manage.py) sweep.
+SCORING_WORKER_SWEEP = env_bool("SCORING_WORKER_SWEEP", True)
 # How often beat looks for judged tracks whose hand-in closes within 24 hours (each track's
 # teams are reminded once).
 JUDGING_REMINDER_INTERVAL_SECONDS = float(

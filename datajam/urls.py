@@ -5,12 +5,14 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from api.urls import docs_urlpatterns as api_docs
+from competitions.views.health import healthz
 
 # The admin logs in through allauth's login too: the same failed-password limits and the same
 # two-factor step, instead of Django's own form that has neither.
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),

@@ -12,7 +12,10 @@
   and every member is told on the site and by e-mail.
 
 Beat runs it every SCORING_SWEEP_INTERVAL_SECONDS; ``manage.py sweep_submissions`` runs it by
-hand. Any number of sweepers may run beside any number of workers: every change is a
+hand. Each sweep records when it ran (``HousekeepingRun``): when beat has been silent for two
+intervals, a worker runs the sweep itself (``sweep_if_beat_silent``, one worker per interval,
+claimed by a conditional UPDATE), so losing beat is not fatal; the queue health page,
+``manage.py health`` and ``/healthz`` say loudly when no sweep ran for three intervals. Any number of sweepers may run beside any number of workers: every change is a
 conditional UPDATE on the state, run token and heartbeat the sweeper saw, so a worker that has
 just shown it is alive keeps its submission, and a result is written at most once.
 """
@@ -23,14 +26,14 @@ from dataclasses import dataclass, field
 
 from celery import current_app
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from kombu.exceptions import ChannelError
 
-from ..models import Membership, Submission
+from ..models import HousekeepingRun, Membership, Submission
 from .notifications import notify
 from .scoring import abandon_run, platform_message, scoring_time_limits, submission_requeue
 
@@ -86,15 +89,71 @@ def scoring_queue_length() -> int | None:
         return None
 
 
-def submissions_sweep(*, now: dt.datetime | None = None, queue_length=ASK_BROKER) -> SweepReport:
-    """One pass over every unfinished submission; see the module docstring."""
+SWEEPER = "sweeper"
+
+
+def submissions_sweep(
+    *, now: dt.datetime | None = None, queue_length=ASK_BROKER, ran_by: str = ""
+) -> SweepReport:
+    """One pass over every unfinished submission; see the module docstring.
+
+    ``ran_by`` ("beat", "manual", a worker's name) records the sweep as the sweeper's last run.
+    """
     now = now or timezone.now()
     report = SweepReport()
     _sweep_running(now, report)
     _sweep_queued(now, report, queue_length)
     if report.resent or report.requeued or report.failed:
         logger.warning("sweeper: %s", report)
+    if ran_by:
+        HousekeepingRun.objects.update_or_create(
+            name=SWEEPER,
+            defaults={
+                "last_run_at": timezone.now(),
+                "ran_by": ran_by[:200],
+                "report": str(report)[:300],
+            },
+        )
     return report
+
+
+def sweep_if_beat_silent(*, worker: str, now: dt.datetime | None = None) -> SweepReport | None:
+    """Run the sweep here if no sweep ran for two intervals (beat is down); None otherwise.
+
+    Many workers call this every interval; the one whose conditional UPDATE (or INSERT, when no
+    sweep ever ran) moves the last run first does the sweep, the others see a fresh one.
+    """
+    now = now or timezone.now()
+    silent_since = now - dt.timedelta(seconds=2 * settings.SCORING_SWEEP_INTERVAL_SECONDS)
+    last = HousekeepingRun.objects.filter(name=SWEEPER).first()
+    if last is not None and last.last_run_at >= silent_since:
+        return None
+    claim = {"last_run_at": now, "ran_by": f"{worker} (beat silent)"[:200]}
+    if last is None:
+        try:
+            with transaction.atomic():
+                HousekeepingRun.objects.create(name=SWEEPER, **claim)
+        except IntegrityError:
+            return None  # another worker claimed it first
+    elif not HousekeepingRun.objects.filter(name=SWEEPER, last_run_at=last.last_run_at).update(
+        **claim
+    ):
+        return None
+    logger.warning(
+        "beat has not run the sweeper since %s: %s sweeps", last and last.last_run_at, worker
+    )
+    return submissions_sweep(now=now, ran_by=claim["ran_by"])
+
+
+def sweeper_last_run() -> HousekeepingRun | None:
+    return HousekeepingRun.objects.filter(name=SWEEPER).first()
+
+
+def sweeper_is_late(last: HousekeepingRun | None, now: dt.datetime | None = None) -> bool:
+    """No sweep for three intervals: beat is down and no worker stepped in."""
+    now = now or timezone.now()
+    late = now - dt.timedelta(seconds=3 * settings.SCORING_SWEEP_INTERVAL_SECONDS)
+    return last is None or last.last_run_at < late
 
 
 def _why_stuck(submission: Submission, now: dt.datetime) -> str | None:

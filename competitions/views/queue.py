@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..models import Phase, Submission
+from ..selectors.health import check_sweeper
 from ..selectors.queue import (
     event_active_submissions,
     event_recent_failures,
@@ -16,6 +17,7 @@ from ..selectors.queue import (
 )
 from ..services.moderation import submission_moderate
 from ..services.phases import phase_rescore
+from ..services.sweeper import sweeper_last_run
 from .helpers import get_event, service_call
 
 
@@ -31,6 +33,8 @@ def queue_health_page(request, event_slug):
             "active": event_active_submissions(event=event),
             "failures": event_recent_failures(event=event),
             "workers": workers_seen(),
+            "sweeper": check_sweeper(),
+            "sweeper_last": sweeper_last_run(),
             "stale_seconds": int(settings.SCORING_HEARTBEAT_STALE_SECONDS),
             "sweep_seconds": int(settings.SCORING_SWEEP_INTERVAL_SECONDS),
             "max_attempts": settings.SCORING_MAX_ATTEMPTS,

@@ -40,6 +40,9 @@ def worker_env(database_port: int | None = None) -> dict[str, str]:
     env["PYTHONUNBUFFERED"] = "1"
     # Beat fast, so a worker that vanished is noticed within a second or two in these tests.
     env.setdefault("SCORING_HEARTBEAT_SECONDS", "0.5")
+    # The tests run the sweeper themselves, when they mean to; a test of the workers' own
+    # sweep turns this back on.
+    env.setdefault("SCORING_WORKER_SWEEP", "false")
     return env
 
 

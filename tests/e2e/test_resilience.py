@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from competitions.models import ScoringRun, Submission
+from competitions.models import HousekeepingRun, ScoringRun, Submission
 from competitions.selectors.quotas import team_quota
 from competitions.services.sweeper import scoring_queue_length, submissions_sweep
 from competitions.tasks import score_submission
@@ -230,3 +230,23 @@ def test_time_limit_and_memory_exhaustion_fail_refunded_worker_carries_on(start_
     assert team_quota(team=team, phase=phase).used_today == 2  # the two scored ones only
     # One worker process served all four, one after the other: the limits cost it nothing.
     assert {run.worker for run in runs} == {first.worker}
+
+
+def test_beat_dead_a_worker_runs_the_sweep_itself(real_broker, start_worker):
+    """No beat at all, and the queued submissions' messages lost: a worker notices that no
+    sweep has run, sweeps itself, and the submissions are scored."""
+    phase = factories.PhaseFactory()
+    user = submitting_team(phase)
+    submissions = make_submissions(user, phase, 2, factories.PERFECT_CSV)
+    lose_broker_messages()
+    worker = start_worker(
+        extra_env={
+            "SCORING_WORKER_SWEEP": "true",
+            "SCORING_SWEEP_INTERVAL_SECONDS": "1",
+            "SCORING_QUEUED_GRACE_SECONDS": "1",
+        }
+    )
+    wait_for(lambda: all_finished(submissions), timeout=60, message="the worker's own sweep")
+    assert states(submissions) == {"scored": 2}
+    sweep = HousekeepingRun.objects.get(name="sweeper")
+    assert sweep.ran_by.startswith(worker.node_prefix) and sweep.ran_by.endswith("(beat silent)")

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        report = submissions_sweep()
+        report = submissions_sweep(ran_by="manage.py sweep_submissions")
         self.stdout.write(f"Sweep: {report}.")
         for label, ids in (
             ("sent again", report.resent),

@@ -271,6 +271,39 @@ class LinkageTemplateForm(forms.Form):
     seed = forms.IntegerField(
         label=_("Seed"), initial=0, help_text=_("The same seed gives the same corpus.")
     )
+    preset = forms.ChoiceField(
+        label=_("Difficulty"),
+        choices=[
+            (
+                "easy",
+                _(
+                    "Easy: the starter baseline scores about 0.90 (operators re-post their "
+                    "templates with small edits and keep their phones for long)."
+                ),
+            ),
+            (
+                "standard",
+                _(
+                    "Standard: about 0.70 (operators paraphrase, switch language, use throwaway "
+                    "phones and buy templates from the same ad writers)."
+                ),
+            ),
+            (
+                "hard",
+                _(
+                    "Hard: about 0.50 (much more paraphrasing, throwaway phones, ads without "
+                    "contact and shared templates)."
+                ),
+            ),
+        ],
+        initial="standard",
+        required=False,  # left out: the template's default, standard
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Public pairwise F1 of the starter baseline; after creation the challenge page shows "
+            "the reference scores on your corpus."
+        ),
+    )
     public_share = forms.FloatField(
         label=_("Public share"),
         min_value=0.05,
@@ -289,3 +322,6 @@ class LinkageTemplateForm(forms.Form):
         label=LABELS["daily_limit"], min_value=1, max_value=100, initial=5
     )
     days = forms.IntegerField(label=_("Length in days"), min_value=1, max_value=365, initial=30)
+
+    def clean_preset(self) -> str:
+        return self.cleaned_data.get("preset") or "standard"

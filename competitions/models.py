@@ -108,6 +108,9 @@ class Challenge(models.Model):
     )
     # Metric names of the task shown next to the primary one on the leaderboards, in order.
     secondary_metrics = models.JSONField(default=list, blank=True)
+    # A challenge made from the template: its preset, size and seed, and the scores of the simple
+    # reference methods against the truth (`starter.references`). Shown to organisers only.
+    generated_corpus = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

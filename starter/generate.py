@@ -55,6 +55,10 @@ class CorpusOptions:
     template_copy_share: float = 0.03  # operators that copy another operator's template
     phone_rotation: float = 0.08  # chance that each further ad of an operator opens a new phone
     rewrite_rate: float = 0.06  # chance that each further ad of an operator starts a rewrite
+    burner_share: float = 0.0  # ads whose phone is a throwaway number used in no other ad
+    paraphrase_rate: float = 0.0  # chance that an ad paraphrases its template (synonyms, order)
+    writer_share: float = 0.0  # operators whose template was bought from a shared ad writer
+    obscure_phone_share: float = 0.15  # operators whose usual phone column style is obfuscated
     size_exponent: float = 2.2  # operator sizes follow a power law with this exponent
     max_operator_size: int = 0  # 0: min(1000, max(20, n_ads // 50))
     start: str = "2024-01-01"  # first day of the posting window (UTC)
@@ -76,6 +80,61 @@ class CorpusOptions:
     @property
     def size_cap(self) -> int:
         return self.max_operator_size or min(1000, max(20, self.n_ads // 50))
+
+
+# Difficulty presets, calibrated so the starter baseline's public pairwise F1 lands near 0.90 /
+# 0.70 / 0.50 (`bench/difficulty.py` prints the table; `tests/starter/test_difficulty.py` checks
+# the bands on a small corpus). Operators are capped at a fixed size so that a preset gives the same
+# difficulty at 3,000 and at 100,000 ads. Any knob given explicitly overrides its preset value.
+PRESETS: dict[str, dict] = {
+    "easy": {
+        "max_operator_size": 20,
+        "paraphrase_rate": 0.02,
+        "writer_share": 0.04,
+        "phone_rotation": 0.06,
+        "rewrite_rate": 0.04,
+        "no_contact_share": 0.06,
+    },
+    "standard": {
+        "max_operator_size": 20,
+        "paraphrase_rate": 0.17,
+        "burner_share": 0.22,
+        "writer_share": 0.15,
+        "no_contact_share": 0.11,
+        "bilingual_share": 0.15,
+        "cross_city_share": 0.35,
+        "obscure_phone_share": 0.3,
+    },
+    "hard": {
+        "max_operator_size": 20,
+        "paraphrase_rate": 0.33,
+        "burner_share": 0.4,
+        "writer_share": 0.25,
+        "no_contact_share": 0.18,
+        "bilingual_share": 0.25,
+        "cross_city_share": 0.5,
+        "obscure_phone_share": 0.5,
+        "phone_rotation": 0.12,
+        "template_copy_share": 0.05,
+    },
+}
+PRESET_DESCRIPTIONS = {
+    "easy": "Operators re-post their templates with small edits and keep their phones for long.",
+    "standard": "Operators paraphrase, switch language, use throwaway phones and buy templates.",
+    "hard": "Much paraphrasing and many throwaway phones, no-contact ads and shared templates.",
+}
+DEFAULT_PRESET = "standard"  # what the template challenge uses unless told otherwise
+# The starter baseline's public pairwise F1 each preset aims at, and the band every corpus of 3,000
+# to 100,000 ads must stay in (the mean over seeds at 10,000 ads must be within 0.05).
+PRESET_TARGETS = {"easy": 0.90, "standard": 0.70, "hard": 0.50}
+PRESET_BAND = 0.07
+
+
+def corpus_options(preset: str | None = None, **options) -> CorpusOptions:
+    """Options of ``preset`` (None: the plain defaults) with ``options`` overriding them."""
+    if preset and preset not in PRESETS:
+        raise ValueError(f"preset must be one of {', '.join(PRESETS)}, not {preset!r}")
+    return CorpusOptions(**{**PRESETS.get(preset or "", {}), **options})
 
 
 @dataclass
@@ -233,13 +292,48 @@ class _Operators:
     shouty: np.ndarray
     typo_rate: np.ndarray
     edit_rate: np.ndarray
+    paraphrase_rate: float = 0.0
 
     @property
     def multi(self) -> np.ndarray:
         return self.sizes >= 2
 
 
-def _draw_operators(rng: np.random.Generator, opts: CorpusOptions) -> _Operators:
+def _buy_templates(
+    rng: np.random.Generator,
+    share: float,
+    template: np.ndarray,
+    variant: np.ndarray,
+    include: np.ndarray,
+    order_key: np.ndarray,
+    title: np.ndarray,
+    habits: tuple[np.ndarray, ...],
+) -> None:
+    """Ad writers: groups of 2-6 unrelated operators post one template bought from the same writer.
+
+    Every buyer gets the writer's sentences, order, title and punctuation habits, and keeps most
+    of the wording: false friends for text methods, told apart only by contacts, persona, emoji
+    and posting patterns. Operators of one ad buy too.
+    """
+    n_ops = len(template)
+    buyers = np.flatnonzero(rng.random(n_ops) < share)
+    rng.shuffle(buyers)
+    group_sizes = rng.integers(2, 7, size=len(buyers) // 2 + 1)
+    bounds = np.concatenate([[0], np.cumsum(group_sizes)])
+    writer = np.repeat(np.arange(len(group_sizes)), group_sizes)[: len(buyers)]
+    lead = buyers[bounds[writer]]
+    keep = lead != buyers
+    buyers, lead = buyers[keep], lead[keep]
+    for table in (template, include, order_key, *habits):
+        table[buyers] = table[lead]
+    title[buyers] = title[lead]
+    same_words = rng.random((len(buyers), variant.shape[1])) < 0.6
+    variant[buyers] = np.where(same_words, variant[lead], variant[buyers])
+
+
+def _draw_operators(
+    rng: np.random.Generator, opts: CorpusOptions, extra_rng: np.random.Generator
+) -> _Operators:
     sizes = _operator_sizes(rng, opts)
     n_ops = len(sizes)
     n_cities = len(CITIES)
@@ -279,12 +373,12 @@ def _draw_operators(rng: np.random.Generator, opts: CorpusOptions) -> _Operators
     column_rate = np.where(rng.random(n_ops) < 0.8, 0.92, 0.25)
     plain_weights = np.array([0.3, 0.2, 0.15, 0.1, 0.1, 0.1, 0.05])
     column_style = np.where(
-        rng.random(n_ops) < 0.85,
+        rng.random(n_ops) < 1.0 - opts.obscure_phone_share,
         rng.choice(len(PLAIN_STYLES), size=n_ops, p=plain_weights),
         len(PLAIN_STYLES) + rng.integers(0, len(OBFUSCATED_STYLES), n_ops),
     )
     body_style = np.where(
-        rng.random(n_ops) < 0.5,
+        rng.random(n_ops) < max(0.5, opts.obscure_phone_share),
         len(PLAIN_STYLES) + rng.integers(0, len(OBFUSCATED_STYLES), n_ops),
         rng.integers(0, len(PLAIN_STYLES), n_ops),
     )
@@ -320,6 +414,12 @@ def _draw_operators(rng: np.random.Generator, opts: CorpusOptions) -> _Operators
         # The copy keeps the sentences but about half of the wording choices.
         same_words = rng.random((len(copiers), n_slots)) < 0.5
         variant[copiers] = np.where(same_words, variant[sources], variant[copiers])
+
+    if opts.writer_share > 0:
+        _buy_templates(
+            extra_rng, opts.writer_share, template, variant, include, order_key, title,
+            (punctuation, separator, emoji_place),
+        )  # fmt: skip
 
     emoji = [
         "".join(EMOJI[e] for e in ids[:count])
@@ -357,6 +457,7 @@ def _draw_operators(rng: np.random.Generator, opts: CorpusOptions) -> _Operators
         shouty=shouty,
         typo_rate=typo_rate,
         edit_rate=edit_rate,
+        paraphrase_rate=opts.paraphrase_rate,
     )
 
 
@@ -387,7 +488,11 @@ class _Ads:
 
 
 def _draw_ads(
-    rng: np.random.Generator, py_rng: random.Random, opts: CorpusOptions, ops: _Operators
+    rng: np.random.Generator,
+    py_rng: random.Random,
+    opts: CorpusOptions,
+    ops: _Operators,
+    extra_rng: np.random.Generator,
 ) -> _Ads:
     n = opts.n_ads
     n_cities = len(CITIES)
@@ -436,6 +541,15 @@ def _draw_ads(
     phone_code = code_table[
         phone_city, (rng.random(len(phone_city)) * code_count[phone_city]).astype(int)
     ]
+    if opts.burner_share > 0:
+        # Throwaway numbers: one ad each, with an area code of the operator's home city.
+        burner = np.flatnonzero(
+            has_phone & ~shared_phone & (extra_rng.random(n) < opts.burner_share)
+        )
+        phone_id[burner] = len(phone_code) + np.arange(len(burner))
+        home = ops.home[op[burner]]
+        pick = (extra_rng.random(len(burner)) * code_count[home]).astype(int)
+        phone_code = np.concatenate([phone_code, code_table[home, pick]])
     phone_table = [f"{x:010d}" for x in _phone_numbers(rng, phone_code).tolist()]
     email_table = _email_addresses(py_rng, n_own_emails + email_pool)
 
@@ -496,17 +610,20 @@ def _summary(opts: CorpusOptions, ops: _Operators, ads: _Ads, usage: np.ndarray)
     }
 
 
-def build_corpus(opts: CorpusOptions) -> Corpus:
+def build_corpus(opts: CorpusOptions, preset: str | None = None) -> Corpus:
     """Generate the corpus in memory (see module docstring); `generate_corpus` writes it."""
     started = time.perf_counter()
-    seeds = np.random.SeedSequence(opts.seed).spawn(4)
+    # Streams 0-3 predate the paraphrase / writer knobs, which draw from stream 4 only: with those
+    # knobs at 0, a seed gives the same corpus as before they existed.
+    seeds = np.random.SeedSequence(opts.seed).spawn(5)
     rng = np.random.default_rng(seeds[0])  # structure
     text_rng = np.random.default_rng(seeds[1])  # per-ad text edits
     usage_rng = np.random.default_rng(seeds[2])  # Public / Private
     py_rng = random.Random(int(seeds[3].generate_state(1)[0]))  # formatting details
+    extra_rng = np.random.default_rng(seeds[4])  # ad writers, paraphrases
 
-    ops = _draw_operators(rng, opts)
-    ads = _draw_ads(rng, py_rng, opts, ops)
+    ops = _draw_operators(rng, opts, extra_rng)
+    ads = _draw_ads(rng, py_rng, opts, ops, extra_rng)
 
     # Output order: by posting time; ids are a bijective scramble of that position.
     n = opts.n_ads
@@ -520,7 +637,7 @@ def build_corpus(opts: CorpusOptions) -> Corpus:
     width = len(str(len(ops.sizes)))
     cluster_of_op = [f"op_{x:0{width}d}" for x in op_label.tolist()]
 
-    text = render_text(text_rng, py_rng, ops, ads, order)
+    text = render_text(text_rng, py_rng, ops, ads, order, extra_rng)
     usage = usage_rng.random(n) < opts.public_share
     ordered_op = ads.op[order]
     phone_of = np.where(ads.has_phone, ads.phone_id, -1)[order].tolist()
@@ -534,6 +651,7 @@ def build_corpus(opts: CorpusOptions) -> Corpus:
         **text,
     }
     summary = _summary(opts, ops, ads, usage)
+    summary["preset"] = preset or ""
     summary["seconds"] = round(time.perf_counter() - started, 3)
     return Corpus(
         columns=columns,
@@ -553,15 +671,16 @@ def _write_csv(path: Path, columns: dict[str, list[str]]) -> None:
     pa_csv.write_csv(table, path, write_options=options)
 
 
-def generate_corpus(out_dir: str | Path, **options) -> dict:
+def generate_corpus(out_dir: str | Path, preset: str | None = None, **options) -> dict:
     """Write ads.csv, sample_submission.csv and truth.csv into ``out_dir``; return a summary.
 
-    Keyword arguments are the fields of `CorpusOptions` (``n_ads``, ``seed``, the shares, ...).
+    ``preset`` is one of `PRESETS` (None: the plain defaults); keyword arguments are the fields
+    of `CorpusOptions` (``n_ads``, ``seed``, the shares, ...) and override the preset's values.
     """
-    opts = CorpusOptions(**options)
+    opts = corpus_options(preset, **options)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    corpus = build_corpus(opts)
+    corpus = build_corpus(opts, preset)
     started = time.perf_counter()
     ad_ids = corpus.columns["ad_id"]
     _write_csv(out / "ads.csv", corpus.columns)
@@ -581,16 +700,23 @@ def generate_corpus(out_dir: str | Path, **options) -> dict:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add one ``--flag`` per `CorpusOptions` field (shared with the management command)."""
     parser.add_argument("--out", required=True, help="directory to write the three CSV files to")
+    parser.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        default=None,
+        help="difficulty preset; flags given explicitly override its values (default: none)",
+    )
     for f in fields(CorpusOptions):
         flag = "--" + f.name.replace("_", "-")
         parser.add_argument(
-            flag, dest=f.name, type=type(f.default), default=f.default, help=f"default: {f.default}"
+            flag, dest=f.name, type=type(f.default), default=None, help=f"default: {f.default}"
         )
 
 
 def options_from(namespace: argparse.Namespace | dict) -> dict:
+    """The options given explicitly (None means "the preset's or the default value")."""
     values = vars(namespace) if isinstance(namespace, argparse.Namespace) else namespace
-    return {f.name: values[f.name] for f in fields(CorpusOptions) if f.name in values}
+    return {f.name: values[f.name] for f in fields(CorpusOptions) if values.get(f.name) is not None}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -600,7 +726,7 @@ def main(argv: list[str] | None = None) -> int:
     add_arguments(parser)
     args = parser.parse_args(argv)
     try:
-        summary = generate_corpus(args.out, **options_from(args))
+        summary = generate_corpus(args.out, args.preset, **options_from(args))
     except ValueError as exc:
         parser.error(str(exc))
     json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)

@@ -101,7 +101,13 @@ _SECOND_SLOTS = (
 )
 
 
-def _draw_text(text_rng: np.random.Generator, ops: _Operators, ads: _Ads, idx: np.ndarray):
+def _draw_text(
+    text_rng: np.random.Generator,
+    ops: _Operators,
+    ads: _Ads,
+    idx: np.ndarray,
+    extra_rng: np.random.Generator | None = None,
+):
     """Resolve the sentences and per-ad edits of the ads ``idx`` with numpy.
 
     Returns one tuple of plain Python values per ad, ready for `_assemble`.
@@ -134,6 +140,12 @@ def _draw_text(text_rng: np.random.Generator, ops: _Operators, ads: _Ads, idx: n
         text_rng.integers(1, 1 << 20, (m, n_slots)),
     )
     variant = variant + swap * step
+    paraphrased = np.zeros(m, dtype=bool)
+    if ops.paraphrase_rate > 0 and extra_rng is not None:
+        # A paraphrase rewords most sentences with other synonyms and reorders them.
+        paraphrased = extra_rng.random(m) < ops.paraphrase_rate
+        reword = paraphrased[:, None] & (extra_rng.random((m, n_slots)) < 0.8)
+        variant = np.where(reword, extra_rng.integers(0, 1 << 20, (m, n_slots)), variant)
     pool = np.broadcast_to(_BODY_POOL, (m, n_slots)).copy()
     pool[:, CONTACT] = np.where(ads.phone_in_body[idx], pool[:, CONTACT], _NO_PHONE_POOL)
     ids, chosen = sentences.resolve(lang[:, None], pool, template, variant)
@@ -151,19 +163,27 @@ def _draw_text(text_rng: np.random.Generator, ops: _Operators, ads: _Ads, idx: n
     keep[np.flatnonzero(drop), dropped[drop]] = False
     ids = np.where(keep, ids, -1)
     # Reorder: swap two neighbouring sentences now and then.
-    order = np.argsort(ops.order_key[o], axis=1)
+    order_key = ops.order_key[o]
+    if paraphrased.any():
+        shuffled = np.arange(n_slots) + extra_rng.normal(0.0, 3.0, size=(m, n_slots))
+        shuffled[:, EMAIL] = shuffled[:, CONTACT] + 0.01
+        order_key = np.where(paraphrased[:, None], shuffled, order_key)
+    order = np.argsort(order_key, axis=1)
     swap_at = text_rng.integers(0, n_slots - 1, m)
     rows = np.flatnonzero(text_rng.random(m) < edit * 0.4)
     a, b = order[rows, swap_at[rows]], order[rows, swap_at[rows] + 1]
     order[rows, swap_at[rows]], order[rows, swap_at[rows] + 1] = b, a
     ids = np.take_along_axis(ids, order, axis=1)
 
+    title_variant = ops.title[o, 2]
+    if paraphrased.any():
+        title_variant = np.where(paraphrased, extra_rng.integers(0, 1 << 20, m), title_variant)
     alt = text_rng.random(m) < 0.15
     title_ids, _ = sentences.resolve(
         lang,
         np.full(m, _TITLE_POOL),
         np.where(alt, ops.title[o, 1], title_template),
-        ops.title[o, 2] + (text_rng.random(m) < edit * 0.5),
+        title_variant + (text_rng.random(m) < edit * 0.5),
     )
     case = np.where(text_rng.random(m) < 0.2, text_rng.integers(0, 4, m), ops.title_case[o])
     alias_roll = text_rng.random(m)
@@ -256,10 +276,11 @@ def render_text(
     ops: _Operators,
     ads: _Ads,
     order: np.ndarray,
+    extra_rng: np.random.Generator | None = None,
 ) -> dict[str, list[str]]:
     """Titles, bodies and the phone / email columns of the ads in ``order``, chunk by chunk."""
     out: dict[str, list[str]] = {"title": [], "body": [], "phone": [], "email": []}
     for lo in range(0, len(order), CHUNK):
-        rows = _draw_text(text_rng, ops, ads, order[lo : lo + CHUNK])
+        rows = _draw_text(text_rng, ops, ads, order[lo : lo + CHUNK], extra_rng)
         _assemble(rows, ops, ads, py_rng, out)
     return out

@@ -1,8 +1,9 @@
 """Reads for the organisers' pages."""
 
 from django.db.models import Count, F
+from django.utils.translation import gettext_lazy as _
 
-from ..models import Phase, Submission
+from ..models import Challenge, Phase, Submission
 
 
 def phase_submission_counts(phases: list[Phase]) -> dict[int, tuple[int, dict[str, int]]]:
@@ -25,3 +26,34 @@ def phase_submission_counts(phases: list[Phase]) -> dict[int, tuple[int, dict[st
     for row in stale:
         result[row["phase_id"]] = (row["n"], result[row["phase_id"]][1])
     return result
+
+
+REFERENCE_METHODS = {
+    "contacts": _("Shared phone or e-mail"),
+    "exact_text": _("Identical text"),
+    "baseline": _("Starter baseline"),
+}
+PRESET_NAMES = {"easy": _("easy"), "standard": _("standard"), "hard": _("hard")}
+
+
+def reference_scores(challenge: Challenge) -> dict | None:
+    """The generated corpus of a template challenge and its reference methods' scores, for the
+    organisers' page; None for a challenge not made from the template."""
+    corpus = challenge.generated_corpus or {}
+    references = corpus.get("references")
+    if not references:
+        return None
+    rows = [
+        {
+            "method": REFERENCE_METHODS.get(name, name),
+            "public": splits.get("public", {}),
+            "private": splits.get("private", {}),
+        }
+        for name, splits in references.items()
+    ]
+    return {
+        "preset": PRESET_NAMES.get(corpus.get("preset"), corpus.get("preset", "")),
+        "n_ads": corpus.get("n_ads"),
+        "seed": corpus.get("seed"),
+        "rows": rows,
+    }

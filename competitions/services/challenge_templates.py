@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from starter.generate import generate_corpus
+from starter.generate import DEFAULT_PRESET, PRESETS, generate_corpus
+from starter.references import reference_scores
 
 from ..models import Challenge, DataFile, Event
 from ..permissions import require
@@ -71,14 +72,22 @@ def challenge_create_from_template(
     slug: str,
     n_ads: int = 10_000,
     seed: int = 0,
+    preset: str = DEFAULT_PRESET,
     public_share: float = 0.3,
     primary_metric: str = "pairwise_f1",
     daily_limit: int = 5,
     days: int = 30,
     starts_at: dt.datetime | None = None,
 ) -> Challenge:
-    """Generate the corpus and create the challenge, its data files, a phase and its truth."""
+    """Generate the corpus and create the challenge, its data files, a phase and its truth.
+
+    The corpus has the difficulty ``preset`` (`starter.generate.PRESETS`). The simple reference
+    methods are scored against the truth right away and kept on the challenge for the organisers,
+    so they know what a team must beat.
+    """
     require(actor, "event.manage", event)
+    if preset not in PRESETS:
+        raise TemplateError(_("Choose a difficulty: easy, standard or hard."), field="preset")
     if Challenge.objects.filter(event=event, slug=slug).exists():
         raise TemplateError(_("This event already has a challenge at “%(slug)s”.") % {"slug": slug})
     if not 100 <= n_ads <= 1_000_000:
@@ -86,7 +95,8 @@ def challenge_create_from_template(
     starts_at = starts_at or timezone.now()
     work = Path(tempfile.mkdtemp(prefix="datajam-template-"))
     try:
-        summary = generate_corpus(work, n_ads=n_ads, seed=seed, public_share=public_share)
+        summary = generate_corpus(work, preset, n_ads=n_ads, seed=seed, public_share=public_share)
+        references = reference_scores(work / "ads.csv", work / "truth.csv", work)
         with translation.override("en"):  # the template's texts are in English
             summary_text = _("Predict which ads were posted by the same operator.")
         with transaction.atomic():
@@ -107,6 +117,15 @@ def challenge_create_from_template(
                     "primary_metric": primary_metric,
                 },
             )
+            challenge.generated_corpus = {
+                "preset": preset,
+                "n_ads": n_ads,
+                "seed": seed,
+                "public_share": public_share,
+                "operators": summary.get("n_operators"),
+                "references": references,
+            }
+            challenge.save(update_fields=["generated_corpus"])
             phase = phase_create(
                 challenge=challenge,
                 actor=actor,
@@ -141,8 +160,10 @@ def challenge_create_from_template(
                 data={
                     "n_ads": n_ads,
                     "seed": seed,
+                    "preset": preset,
                     "public_share": public_share,
                     "operators": summary.get("n_operators"),
+                    "baseline_public_pairwise_f1": references["baseline"]["public"]["pairwise_f1"],
                 },
             )
         return challenge

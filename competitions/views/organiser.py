@@ -17,7 +17,7 @@ from .. import forms
 from ..models import Challenge, DataFile, Event, EventRole, Submission, Team
 from ..permissions import can
 from ..selectors.audit import AuditFilter, audit_entries, audit_filter_choices, audit_sentence
-from ..selectors.organiser import phase_submission_counts
+from ..selectors.organiser import phase_submission_counts, reference_scores
 from ..selectors.quotas import team_quota
 from ..selectors.readiness import event_readiness
 from ..services import challenges as challenge_svc
@@ -219,6 +219,7 @@ def challenge_manage(request, event_slug, challenge_slug):
             "data_files": challenge.data_files.all(),
             "data_form": forms.DataFileForm(),
             "teams": challenge.teams.prefetch_related("memberships__user"),
+            "references": reference_scores(challenge),
         },
     )
 

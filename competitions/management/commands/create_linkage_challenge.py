@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from competitions.models import Event
 from competitions.services import ServiceError
 from competitions.services.challenge_templates import challenge_create_from_template
+from starter.generate import DEFAULT_PRESET, PRESET_DESCRIPTIONS, PRESETS
 
 
 class Command(BaseCommand):
@@ -18,6 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--slug", default="")
         parser.add_argument("--ads", type=int, default=10_000)
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument(
+            "--preset",
+            choices=list(PRESETS),
+            default=DEFAULT_PRESET,
+            help="difficulty of the corpus ("
+            + "; ".join(f"{name}: {text}" for name, text in PRESET_DESCRIPTIONS.items())
+            + f") default: {DEFAULT_PRESET}",
+        )
         parser.add_argument("--public-share", type=float, default=0.3)
         parser.add_argument("--metric", default="pairwise_f1")
         parser.add_argument("--daily-limit", type=int, default=5)
@@ -41,6 +50,7 @@ class Command(BaseCommand):
                 slug=o["slug"] or slugify(o["title"]),
                 n_ads=o["ads"],
                 seed=o["seed"],
+                preset=o["preset"],
                 public_share=o["public_share"],
                 primary_metric=o["metric"],
                 daily_limit=o["daily_limit"],
@@ -51,3 +61,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Created {challenge.title} ({event.slug}/{challenge.slug}).")
         )
+        corpus = challenge.generated_corpus
+        self.stdout.write(f"Preset {corpus['preset']}; reference scores (public / private):")
+        for method, splits in corpus["references"].items():
+            self.stdout.write(
+                f"  {method}: pairwise F1 {splits['public']['pairwise_f1']:.3f} / "
+                f"{splits['private']['pairwise_f1']:.3f}, B-cubed F1 "
+                f"{splits['public']['bcubed_f1']:.3f} / {splits['private']['bcubed_f1']:.3f}"
+            )

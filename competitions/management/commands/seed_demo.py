@@ -98,6 +98,7 @@ class Command(BaseCommand):
                 slug="ad-linkage",
                 n_ads=n_ads,
                 seed=2021,
+                preset="standard",
                 starts_at=now - dt.timedelta(days=7),
                 days=40,
             )

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            summary = generate_corpus(options["out"], **options_from(options))
+            summary = generate_corpus(
+                options["out"], options.get("preset"), **options_from(options)
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False))

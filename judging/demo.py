@@ -1,20 +1,28 @@
 """The demo's judged track (called by ``manage.py seed_demo``): a blend of leaderboard and
-judges, three criteria, a project from each demo team, some scores from two judges, prizes
-defined but not awarded or published, so a newcomer can walk the judge's and the organiser's
-journeys at once. Everything goes through the services, as a person would."""
+judges, two panels ("Technical", judged by judge@; "Impact on victims' services", judged by
+judge2@, weighing twice as much) with three criteria between them, a project from each demo
+team screened eligible, some scores, a community vote that has closed with three ballots
+waiting for the organisers' review (one from an account made minutes before voting, so the
+review shows a signal), and prizes, a community-choice prize among them, defined but not
+awarded or published, so a newcomer can walk the judge's and the organiser's journeys at once.
+Everything goes through the services, as a person would."""
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from competitions.models import Challenge, Submission
 
 from .models import ScoreSheet, Track
 from .services.assignments import assignments_make
+from .services.panels import panel_save
 from .services.prizes import prize_create
 from .services.projects import project_save
 from .services.scoresheets import scoresheet_save_draft, scoresheet_submit
-from .services.tracks import criterion_create, track_create
+from .services.screening import project_screen
+from .services.tracks import criterion_create, track_create, track_update
+from .services.votes import vote_cast
 
 CRITERIA = [
     {
@@ -64,43 +72,99 @@ PRIZES = [
         "name": "Best use of French-language data",
         "description": "An invitation to present at the next DataJam",
     },
+    {
+        "kind": "community",
+        "name": "Community choice",
+        "description": "Chosen by the community vote: a year of cloud credits",
+    },
+]
+# Criterion (by its order in CRITERIA) → panel.
+PANELS = [
+    ("Technical", 1, "judge", [1]),
+    ("Impact on victims' services", 2, "judge2", [0, 2]),
 ]
 
 
 def seed_judging(*, challenge: Challenge, users: dict) -> Track:
     organiser = users["organiser"]
+    now = timezone.now()
     track = track_create(
         challenge=challenge,
         actor=organiser,
         data={
             "ranking": Track.Ranking.BLEND,
             "leaderboard_weight": 50,
-            "handin_deadline": timezone.now() + dt.timedelta(days=3),
+            "handin_deadline": now + dt.timedelta(days=3),
             "assignment": Track.Assignment.ALL,
+            "require_screening": True,
+            "vote_opens_at": now - dt.timedelta(days=2),
+            "vote_closes_at": now + dt.timedelta(hours=1),
         },
     )
-    criteria = [criterion_create(track=track, actor=organiser, data=data) for data in CRITERIA]
+    panels = [
+        panel_save(track=track, actor=organiser, name=name, weight=weight, judges=[users[judge]])
+        for name, weight, judge, _criteria in PANELS
+    ]
+    owner = {index: panel for panel, row in zip(panels, PANELS, strict=True) for index in row[3]}
+    criteria = [
+        criterion_create(track=track, actor=organiser, data={**data, "panel": owner[index]})
+        for index, data in enumerate(CRITERIA)
+    ]
     projects = []
     for name, data in PROJECTS.items():
         user = users[name]
         submissions = Submission.objects.filter(
             team__memberships__user=user, state=Submission.State.SCORED
         )
-        projects.append(
-            project_save(track=track, actor=user, data={**data, "submissions": list(submissions)})
+        project = project_save(
+            track=track, actor=user, data={**data, "submissions": list(submissions)}
         )
+        projects.append(project_screen(project=project, actor=organiser, eligible=True))
     assignments_make(track=track, actor=organiser)
+    # (judge, project, {criterion index: mark}, comment, feedback, submit)
     plan = [
-        ("judge", projects[0], [4, 4, 6], "Clear value for analysts; map is a nice touch.", True),
-        ("judge", projects[1], [3, 4, 8], "Good French handling; review queue is promising.", True),
-        ("judge2", projects[0], [5, 3, 4], "", True),
-        ("judge2", projects[1], [4, None, None], "Still reading the write-up.", False),
-    ]
-    for judge, project, marks, comment, submit in plan:
+        ("judge", projects[0], {1: 4}, "Solid code.", "Show how you tested the phone parser.",
+         True),
+        ("judge", projects[1], {1: 4}, "", "The review queue is a strong idea.", True),
+        ("judge2", projects[0], {0: 5, 2: 4}, "Clear value for analysts.",
+         "Analysts would use the map tomorrow.", True),
+        ("judge2", projects[1], {0: 4}, "Still reading the write-up.", "", False),
+    ]  # fmt: skip
+    for judge, project, marks, comment, feedback, submit in plan:
         sheet = ScoreSheet.objects.get(project=project, judge=users[judge])
-        scores = {c.pk: mark for c, mark in zip(criteria, marks, strict=True)}
+        scores = {criteria[index].pk: mark for index, mark in marks.items()}
         service = scoresheet_submit if submit else scoresheet_save_draft
-        service(sheet=sheet, actor=users[judge], scores=scores, comment=comment)
+        service(sheet=sheet, actor=users[judge], scores=scores, comment=comment, feedback=feedback)
+    _seed_votes(track, users, projects)
     for data in PRIZES:
         prize_create(track=track, actor=organiser, data=data)
     return track
+
+
+def _seed_votes(track: Track, users: dict, projects: list) -> None:
+    """Alice and Carol vote for each other's project; a fresh account votes a minute after
+    signing up. Then the window closes, so the organiser's review is the next step."""
+    fresh, created = get_user_model().objects.get_or_create(
+        username="newcomer", defaults={"email": "newcomer@datajam.local"}
+    )
+    if created:
+        from allauth.account.models import EmailAddress
+
+        fresh.set_password("datajam-demo")
+        fresh.save()
+        EmailAddress.objects.create(user=fresh, email=fresh.email, verified=True, primary=True)
+    # The demo's people signed up long before the vote; only the newcomer is fresh.
+    get_user_model().objects.filter(pk__in=[users["alice"].pk, users["carol"].pk]).update(
+        date_joined=timezone.now() - dt.timedelta(days=30)
+    )
+    for voter, project, ip in [
+        (users["alice"], projects[1], "198.51.100.20"),
+        (users["carol"], projects[0], "203.0.113.5"),
+        (fresh, projects[1], "203.0.113.6"),
+    ]:
+        vote_cast(track=track, project=project, voter=voter, ip=ip)
+    track_update(
+        track=track,
+        actor=users["organiser"],
+        data={"vote_closes_at": timezone.now() - dt.timedelta(minutes=1)},
+    )

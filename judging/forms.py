@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from competitions.forms import DateTimeInput
 from competitions.models import Submission, Team
 
-from .models import Criterion, Prize, Track
+from .models import Criterion, Panel, Prize, Track
 
 
 def weight_text(weight) -> str:
@@ -21,7 +21,9 @@ class TrackForm(forms.ModelForm):
         model = Track
         fields = [
             "ranking", "leaderboard_weight", "phase", "handin_deadline", "require_screening",
-            "normalise", "assignment", "judges_per_project", "feedback_shows_judges",
+            "normalise", "assignment", "judges_per_project", "shortlist",
+            "shortlist_judges_per_project", "shortlist_size", "feedback_shows_judges",
+            "vote_opens_at", "vote_closes_at",
         ]  # fmt: skip
         labels = {
             "ranking": _("Final ranking"),
@@ -33,6 +35,11 @@ class TrackForm(forms.ModelForm):
             "judges_per_project": _("Judges per project (when balanced)"),
             "require_screening": _("Judges see only projects screened eligible"),
             "feedback_shows_judges": _("Show judges' names beside their feedback to teams"),
+            "shortlist": _("Run a shortlist round before the final round"),
+            "shortlist_judges_per_project": _("Shortlist round: judges per project"),
+            "shortlist_size": _("Shortlist round: projects that go on to the final"),
+            "vote_opens_at": _("Community vote opens"),
+            "vote_closes_at": _("Community vote closes"),
         }
         help_texts = {
             "leaderboard_weight": _(
@@ -45,15 +52,40 @@ class TrackForm(forms.ModelForm):
                 "Centre and scale each judge's scores before averaging, so a harsh and a "
                 "generous judge weigh the same."
             ),
+            "vote_opens_at": _(
+                "Optional, for a community-choice prize: signed-in people with a verified "
+                "e-mail vote once for a project not their own; tallies stay hidden until you "
+                "review the ballots."
+            ),
+            "shortlist": _(
+                "Each project is first seen by a few judges on every criterion; the best by "
+                "normalised score go on to the final round, judged by the panels."
+            ),
         }
-        widgets = {"handin_deadline": DateTimeInput()}
+        widgets = {
+            "handin_deadline": DateTimeInput(),
+            "vote_opens_at": DateTimeInput(),
+            "vote_closes_at": DateTimeInput(),
+        }
 
     def __init__(self, *args, challenge, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             self.fields["require_screening"].initial = True
+        for name in ("shortlist_judges_per_project", "shortlist_size"):
+            self.fields[name].required = False  # only with a shortlist round
         self.fields["phase"].queryset = challenge.phases.all()
         self.fields["phase"].required = False
+
+    def _default_if_empty(self, name: str):
+        value = self.cleaned_data.get(name)
+        return Track._meta.get_field(name).default if value is None else value
+
+    def clean_shortlist_judges_per_project(self):
+        return self._default_if_empty("shortlist_judges_per_project")
+
+    def clean_shortlist_size(self):
+        return self._default_if_empty("shortlist_size")
 
     def _post_clean(self):
         """No model validation here: the service checks the track, with its own messages."""
@@ -62,7 +94,7 @@ class TrackForm(forms.ModelForm):
 class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
-        fields = ["name", "description", "weight", "scale_min", "scale_max", "order"]
+        fields = ["name", "description", "weight", "scale_min", "scale_max", "order", "panel"]
         labels = {
             "name": _("Name"),
             "description": _("Description"),
@@ -70,11 +102,37 @@ class CriterionForm(forms.ModelForm):
             "scale_min": _("Lowest score"),
             "scale_max": _("Highest score"),
             "order": _("Order"),
+            "panel": _("Panel"),
+        }
+        help_texts = {
+            "panel": _("The panel whose judges score it in the final round; empty: every judge."),
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, track, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["panel"].queryset = track.panels.all()
+        self.fields["panel"].required = False
+        if not track.panels.exists():
+            del self.fields["panel"]
+
     def _post_clean(self):
         """The service checks names, weights and scales."""
+
+
+class PanelForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    weight = forms.DecimalField(
+        label=_("Weight in the judges' score"), min_value=0, max_digits=6, decimal_places=2
+    )
+    judges = forms.ModelMultipleChoiceField(
+        label=_("Judges"), queryset=Panel.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, judges, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["judges"].queryset = judges
 
 
 class ProjectForm(forms.Form):
@@ -151,6 +209,10 @@ class ScreenForm(forms.Form):
         max_length=500,
         required=False,
     )
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (audit-logged)"), max_length=300)
 
 
 class UnpublishForm(forms.Form):

@@ -3,9 +3,9 @@
 Models hold data and constraints only: every write with a rule behind it is a service in
 ``judging/services``, every read with logic a selector in ``judging/selectors``.
 
-Room for what comes next (screening, panels, rounds, a community vote): criteria belong to a
-track today and can later belong to a panel of it; a score sheet is one judge's view of one
-project and can later carry a round; a project can later carry an eligibility decision.
+A track's judging can have panels (each with its judges, criteria and weight), a shortlist
+round before the final one (a sheet carries its round and panel), screening (a project's
+eligibility) and a community vote (``Vote``).
 """
 
 import uuid
@@ -65,6 +65,23 @@ class Track(models.Model):
     require_screening = models.BooleanField(default=False)
     # Feedback to teams: show the judges' names beside their feedback once published.
     feedback_shows_judges = models.BooleanField(default=False)
+    # Two rounds: a shortlist round (each project seen by N judges, the top K by normalised
+    # score go on), then the final round (the panels, or every judge, on the finalists).
+    shortlist = models.BooleanField(default=False)
+    shortlist_judges_per_project = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1)]
+    )
+    shortlist_size = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1)])
+    shortlist_closed_at = models.DateTimeField(null=True, blank=True)
+    # Community vote (optional): signed-in people with a verified e-mail vote in this window;
+    # the tallies stay hidden until the organisers have reviewed the ballots.
+    vote_opens_at = models.DateTimeField(null=True, blank=True)
+    vote_closes_at = models.DateTimeField(null=True, blank=True)
+    vote_reviewed_at = models.DateTimeField(null=True, blank=True)
+    vote_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
     # The 24-hour hand-in reminder went out (set by the periodic task, once per deadline).
     handin_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -100,6 +117,24 @@ class Track(models.Model):
     def is_locked(self) -> bool:
         return self.judging == self.Judging.LOCKED
 
+    @property
+    def has_vote(self) -> bool:
+        return self.vote_opens_at is not None and self.vote_closes_at is not None
+
+    def vote_is_open(self, now) -> bool:
+        return self.has_vote and self.vote_opens_at <= now < self.vote_closes_at
+
+    def vote_is_closed(self, now) -> bool:
+        return self.has_vote and now >= self.vote_closes_at
+
+    @property
+    def in_shortlist_round(self) -> bool:
+        return self.shortlist and self.shortlist_closed_at is None
+
+    @property
+    def current_round(self) -> str:
+        return ScoreSheet.Round.SHORTLIST if self.in_shortlist_round else ScoreSheet.Round.FINAL
+
     def judgeable_filter(self, prefix: str = "") -> Q:
         """The projects (``prefix`` "project__" for sheets) judges may see and score."""
         eligible = Q(**{f"{prefix}eligibility": Project.Eligibility.ELIGIBLE})
@@ -108,10 +143,37 @@ class Track(models.Model):
         return eligible | Q(**{f"{prefix}eligibility": Project.Eligibility.PENDING})
 
 
+class Panel(models.Model):
+    """A judging panel of a track ("technical", "impact on victims' services"): its own judges
+    and criteria, and a weight in the track's judges' score (the weighted mean of the panels'
+    scores)."""
+
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="panels")
+    name = models.CharField(max_length=120)
+    weight = models.DecimalField(max_digits=6, decimal_places=2, default=1)
+    judges = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["track", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="panel_weight_positive"),
+            models.UniqueConstraint(fields=["track", "name"], name="unique_panel_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Criterion(models.Model):
-    """A weighted criterion judges score on a scale (1–5, 0–10, …)."""
+    """A weighted criterion judges score on a scale (1–5, 0–10, …). With panels, a criterion
+    belongs to one panel (its judges score it in the final round); the shortlist round scores
+    every criterion of the track."""
 
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="criteria")
+    panel = models.ForeignKey(
+        Panel, on_delete=models.PROTECT, null=True, blank=True, related_name="criteria"
+    )
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     weight = models.DecimalField(max_digits=6, decimal_places=2, default=1)
@@ -157,6 +219,10 @@ class Project(models.Model):
     writeup_name = models.CharField(max_length=255, blank=True)
     writeup_size = models.PositiveBigIntegerField(default=0)
     submissions = models.ManyToManyField(Submission, blank=True, related_name="projects")
+    # Two-round tracks: went on to the final round, and its shortlist score and rank then.
+    finalist = models.BooleanField(default=False)
+    shortlist_score = models.FloatField(null=True, blank=True)
+    shortlist_rank = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -183,6 +249,13 @@ class Project(models.Model):
     @property
     def writeup_is_pdf(self) -> bool:
         return self.writeup.name.endswith(".pdf")
+
+    @property
+    def round_reached(self) -> str:
+        """ "final", or "shortlist" (still in it, or not gone on); "" on one-round tracks."""
+        if not self.track.shortlist:
+            return ""
+        return ScoreSheet.Round.FINAL if self.finalist else ScoreSheet.Round.SHORTLIST
 
     @property
     def judgeable(self) -> bool:
@@ -225,7 +298,15 @@ class ScoreSheet(models.Model):
         DRAFT = "draft", _("To do")
         SUBMITTED = "submitted", _("Done")
 
+    class Round(models.TextChoices):
+        SHORTLIST = "shortlist", _("Shortlist round")
+        FINAL = "final", _("Final round")
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sheets")
+    round = models.CharField(max_length=16, choices=Round.choices, default=Round.FINAL)
+    panel = models.ForeignKey(
+        Panel, on_delete=models.PROTECT, null=True, blank=True, related_name="sheets"
+    )
     judge = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="score_sheets"
     )
@@ -239,7 +320,16 @@ class ScoreSheet(models.Model):
     class Meta:
         ordering = ["project", "judge"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "judge"], name="one_sheet_per_judge")
+            models.UniqueConstraint(
+                fields=["project", "judge", "round", "panel"],
+                condition=Q(panel__isnull=False),
+                name="one_sheet_per_judge_round_panel",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "judge", "round"],
+                condition=Q(panel__isnull=True),
+                name="one_sheet_per_judge_round",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -268,6 +358,7 @@ class Prize(models.Model):
         PLACE = "place", _("Place")
         MENTION = "mention", _("Honourable mention")
         SPECIAL = "special", _("Special prize")
+        COMMUNITY = "community", _("Community choice (the community vote)")
 
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="prizes")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PLACE)
@@ -316,3 +407,39 @@ class EventResults(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event}: {self.state}"
+
+
+class Vote(models.Model):
+    """One person's community vote in a track: one per person and track, changeable while the
+    window is open. The network address and block of the last cast are kept for the
+    organisers' review; a voided vote stays, with who voided it and why."""
+
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="votes")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_votes"
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    network = models.CharField(max_length=64, blank=True)  # IPv4 /24, IPv6 /48
+    changes = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    void_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["track", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["track", "voter"], name="one_vote_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter} → {self.project}"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None

@@ -127,6 +127,27 @@ def _project_view_feedback(user, project: Project) -> bool:
     return _own_team(user, project) and results_published(event)
 
 
+def _track_vote(user, track: Track) -> bool:
+    """Cast a community vote: signed in, not staff of the event, while the window is open
+    (the service also asks for a verified e-mail and refuses one's own team's project)."""
+    if not user.is_authenticated or not may_view_event(user, track.event):
+        return False
+    if is_organiser(user, track.event) or is_judge(user, track.event):
+        return False
+    return track.vote_is_open(timezone.now()) and not results_published(track.event)
+
+
+def _track_vote_results(user, track: Track) -> bool:
+    """The community vote's tallies: organisers once the window has closed (to review them);
+    everyone once the results are published (which needs the review)."""
+    event = track.event
+    if not track.has_vote or not may_view_event(user, event):
+        return False
+    if results_published(event) and track.vote_reviewed_at is not None:
+        return True
+    return is_organiser(user, event) and track.vote_is_closed(timezone.now())
+
+
 def _sheet_view(user, sheet: ScoreSheet) -> bool:
     project = sheet.project
     if is_organiser(user, project.track.event):
@@ -136,6 +157,8 @@ def _sheet_view(user, sheet: ScoreSheet) -> bool:
 
 def _sheet_edit(user, sheet: ScoreSheet) -> bool:
     project = sheet.project
+    if sheet.round == ScoreSheet.Round.SHORTLIST and not project.track.in_shortlist_round:
+        return False
     return (
         sheet.judge_id == user.pk
         and _unconflicted_judge(user, project)
@@ -183,6 +206,8 @@ RULES = {
     "scoresheet.view": _sheet_view,
     "scoresheet.edit": _sheet_edit,
     "judging.view_scores": _judging_view_scores,
+    "track.vote": _track_vote,
+    "track.vote_results": _track_vote_results,
     "standings.view": _standings_view,
     "results.view": _results_view,
 }

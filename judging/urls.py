@@ -4,7 +4,7 @@ reserved challenge slug)."""
 
 from django.urls import path
 
-from .views import judges, manage, public
+from .views import judges, manage, public, votes
 
 app_name = "judging"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path(E + "results/", public.results, name="results"),
     path(C + "standings/", public.standings, name="standings"),
     path(C + "project/", public.project_handin, name="project"),
+    path(C + "vote/", votes.vote, name="vote"),
     path(P, public.project_detail, name="project_detail"),
     path(P + "writeup/", public.writeup, name="writeup"),
     path("judging/", judges.judge_home, name="judge_home"),
@@ -29,6 +30,7 @@ urlpatterns = [
         name="conflict_remove",
     ),
     path(J + "projects/<int:project_id>/", judges.score_sheet, name="score_sheet"),
+    path(J + "sheets/<int:sheet_id>/", judges.score_sheet_by_id, name="score_sheet_by_id"),
     path(M, manage.track_manage, name="manage_track"),
     path(M + "edit/", manage.track_edit, name="manage_track_edit"),
     path(M + "criteria/new/", manage.criterion_edit, name="manage_criterion_new"),
@@ -38,6 +40,14 @@ urlpatterns = [
         manage.criterion_delete,
         name="manage_criterion_delete",
     ),
+    path(M + "panels/new/", manage.panel_edit, name="manage_panel_new"),
+    path(M + "panels/<int:panel_id>/", manage.panel_edit, name="manage_panel"),
+    path(M + "panels/<int:panel_id>/delete/", manage.panel_delete, name="manage_panel_delete"),
+    path(M + "shortlist/close/", manage.close_shortlist, name="manage_close_shortlist"),
+    path(M + "votes/", votes.vote_manage, name="manage_votes"),
+    path(M + "votes/reviewed/", votes.vote_reviewed, name="manage_votes_reviewed"),
+    path(M + "votes/<int:vote_id>/void/", votes.vote_void, name="manage_vote_void"),
+    path(M + "votes/<int:vote_id>/restore/", votes.vote_restore, name="manage_vote_restore"),
     path(M + "conflicts/", manage.conflict_set, name="manage_conflict_add"),
     path(
         M + "conflicts/<int:conflict_id>/withdraw/",

@@ -126,8 +126,8 @@ def judge_sheets(track: Track, judge) -> list[ScoreSheet]:
         ScoreSheet.objects.filter(project__track=track, judge=judge)
         .filter(track.judgeable_filter("project__"))
         .exclude(project__team_id__in=conflicted)
-        .select_related("project__team")
-        .order_by("state", "project__team__name")
+        .select_related("project__team", "panel")
+        .order_by("round", "state", "project__team__name", "panel__order")
     )
 
 
@@ -185,6 +185,8 @@ def project_scores(project: Project, user) -> ProjectScores:
 
 @dataclass
 class ScoreRow:
+    round: str
+    panel: str
     judge: str
     team: str
     project: str
@@ -193,6 +195,7 @@ class ScoreRow:
     score: float | None
     z: float | None
     comment: str
+    feedback: str
     submitted_at: object
 
 
@@ -202,7 +205,9 @@ def score_table(track: Track, *, order: str = "judge") -> tuple[list, list[Score
     criteria = list(track.criteria.all())
     counted = {item.sheet_id: item for item in counted_sheets(track)}
     sheets = list(
-        ScoreSheet.objects.filter(project__track=track).select_related("judge", "project__team")
+        ScoreSheet.objects.filter(project__track=track).select_related(
+            "judge", "project__team", "panel"
+        )
     )
     values: dict[int, dict[int, int]] = {}
     for sheet_id, criterion_id, value in CriterionScore.objects.filter(
@@ -214,21 +219,26 @@ def score_table(track: Track, *, order: str = "judge") -> tuple[list, list[Score
         item = counted.get(sheet.pk)
         rows.append(
             ScoreRow(
+                round=sheet.round,
+                panel=sheet.panel.name if sheet.panel else "",
                 judge=str(sheet.judge),
                 team=sheet.project.team.name,
                 project=sheet.project.title,
                 state=sheet.get_state_display(),
                 values=[values.get(sheet.pk, {}).get(c.pk) for c in criteria],
                 score=item.score if item else None,
-                z=item.z if item and track.normalise else None,
+                z=item.z if item and (track.normalise or sheet.round == "shortlist") else None,
                 comment=sheet.comment,
+                feedback=sheet.feedback,
                 submitted_at=sheet.submitted_at,
             )
         )
+    # Earlier rounds first (they stay in the exports), then by project or by judge.
+    first = {ScoreSheet.Round.SHORTLIST: 0, ScoreSheet.Round.FINAL: 1}
     if order == "project":
-        rows.sort(key=lambda r: (r.team.lower(), r.judge.lower()))
+        rows.sort(key=lambda r: (first[r.round], r.team.lower(), r.panel, r.judge.lower()))
     else:
-        rows.sort(key=lambda r: (r.judge.lower(), r.team.lower()))
+        rows.sort(key=lambda r: (first[r.round], r.judge.lower(), r.panel, r.team.lower()))
     return criteria, rows
 
 

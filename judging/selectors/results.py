@@ -7,8 +7,11 @@ from competitions.models import Event, Team
 from ..models import EventResults, Prize, Project, Track
 from .judging import tracks_of_event
 from .standings import Standings, leaderboard_ranks, track_phase, track_standings
+from .votes import Tallies, vote_tallies
 
-KIND_ORDER = {Prize.Kind.PLACE: 0, Prize.Kind.MENTION: 1, Prize.Kind.SPECIAL: 2}
+KIND_ORDER = {
+    Prize.Kind.PLACE: 0, Prize.Kind.MENTION: 1, Prize.Kind.SPECIAL: 2, Prize.Kind.COMMUNITY: 3,
+}  # fmt: skip
 
 
 def prizes_in_order(track: Track) -> list[Prize]:
@@ -19,7 +22,9 @@ def prizes_in_order(track: Track) -> list[Prize]:
 
 def suggested_winners(track: Track, standings: Standings | None = None) -> dict[int, Team]:
     """``{prize_id: team}`` from the standings: the Nth place goes to the Nth ranked team,
-    honourable mentions to the teams after the last place; special prizes get no suggestion."""
+    honourable mentions to the teams after the last place; the community prize to the project
+    with the most valid votes once the organisers reviewed the vote (none on a tie); special
+    prizes get no suggestion."""
     standings = standings or track_standings(track)
     ranked = standings.ranked
     teams = {t.pk: t for t in Team.objects.filter(pk__in=[r.team_id for r in ranked])}
@@ -27,7 +32,15 @@ def suggested_winners(track: Track, standings: Standings | None = None) -> dict[
     places = [p.place for p in prizes if p.kind == Prize.Kind.PLACE and p.place]
     next_index = max(places, default=0)
     result = {}
+    community = None
+    if track.has_vote and track.vote_reviewed_at is not None:
+        leader = vote_tallies(track).leader
+        community = leader.team if leader is not None else None
     for prize in prizes:
+        if prize.kind == Prize.Kind.COMMUNITY:
+            if community is not None:
+                result[prize.pk] = community
+            continue
         index = None
         if prize.kind == Prize.Kind.PLACE and prize.place:
             index = prize.place - 1
@@ -62,6 +75,7 @@ class TrackResults:
     unawarded: list[Prize]
     standings: Standings
     leaderboard: list = field(default_factory=list)  # (rank, team name, score)
+    votes: Tallies | None = None  # the reviewed community vote
 
 
 def event_results(event: Event) -> list[TrackResults]:
@@ -85,6 +99,9 @@ def event_results(event: Event) -> list[TrackResults]:
                 unawarded=unawarded,
                 standings=track_standings(track),
                 leaderboard=[(e.rank, e.team_name, e.score) for e in board.values()],
+                votes=vote_tallies(track)
+                if track.has_vote and track.vote_reviewed_at is not None
+                else None,
             )
         )
     return result

@@ -10,8 +10,17 @@
 - **Normalisation** (optional): each judge's sheet scores in the track are centred on that
   judge's mean and divided by their standard deviation (population; a judge whose scores are
   all equal, or who scored one project, gives 0), so a harsh and a generous judge weigh the same.
-- **Judges' score** of a project: the mean of its sheets' scores (or of their z-scores);
+- **Panels**: a sheet of a panel is scored on that panel's criteria only (without panels, on
+  every criterion); normalisation is within each judge's sheets of one panel and round. A
+  project's score in a panel is the mean of that panel's sheets (or of their z-scores).
+- **Judges' score** of a project: the weighted mean of its panels' scores by the panels'
+  weights, over the panels that scored it (without panels: the mean of its sheets);
   judges' ranks: highest first, equal scores share a rank.
+- **Rounds**: with a shortlist round only final-round sheets make the judges' score. The
+  shortlist round scores every criterion; its score is always normalised (the mean of the
+  project's z-scores within each shortlisting judge); the top K go on (all teams tied with
+  the Kth too). Finalists take the judges' ranks first, by their final score; the projects
+  that did not go on follow, by their shortlist score.
 - **Final position**:
   leaderboard only: the leaderboard rank;
   judges only: the judges' rank, ties broken by the leaderboard rank;
@@ -45,6 +54,10 @@ class StandingRow:
     judges_normalised: float | None = None  # mean of z-scores, when normalising
     judges_count: int = 0
     judges_rank: int | None = None
+    panel_scores: dict = field(default_factory=dict)  # panel name → score (or z mean)
+    round_reached: str = ""
+    shortlist_score: float | None = None
+    panel_values: list = field(default_factory=list)  # as ``Standings.panels``
     blended: float | None = None
     position: int | None = None
 
@@ -55,6 +68,7 @@ class Standings:
     phase: Phase | None
     metric_label: str
     rows: list[StandingRow] = field(default_factory=list)
+    panels: list[str] = field(default_factory=list)
 
     @property
     def ranked(self) -> list[StandingRow]:
@@ -68,6 +82,8 @@ class SheetScore:
     project_id: int
     score: float  # 0–100
     z: float | None = None
+    round: str = ScoreSheet.Round.FINAL
+    panel_id: int | None = None
 
 
 def track_phase(track: Track) -> Phase | None:
@@ -130,21 +146,34 @@ def z_scores(scores: list[float]) -> list[float]:
     return [(s - mean) / spread for s in scores]
 
 
-def counted_sheets(track: Track) -> list[SheetScore]:
-    """Submitted sheets of the event's current judges, never a conflicted pair, with their
-    scores (and z-scores within each judge)."""
+def sheet_criteria(track: Track, round_: str, panel_id: int | None, criteria=None) -> list:
+    """The criteria a sheet is scored on: every criterion in the shortlist round (and without
+    panels), the panel's own in the final round."""
+    criteria = list(track.criteria.all()) if criteria is None else criteria
+    if round_ == ScoreSheet.Round.SHORTLIST or panel_id is None:
+        return criteria
+    return [c for c in criteria if c.panel_id == panel_id]
+
+
+def counted_sheets(track: Track, round_: str | None = None) -> list[SheetScore]:
+    """Submitted sheets of the event's current judges, never a conflicted pair, on judgeable
+    projects, with their scores and z-scores (within each judge, round and panel). All rounds
+    unless ``round_`` is given."""
     criteria = list(track.criteria.all())
     judges = EventRole.objects.filter(event=track.event, role=EventRole.Role.JUDGE).values(
         "user_id"
     )
+    query = ScoreSheet.objects.filter(
+        track.judgeable_filter("project__"),
+        project__track=track,
+        project__team__is_baseline=False,
+        state=ScoreSheet.State.SUBMITTED,
+        judge_id__in=judges,
+    )
+    if round_ is not None:
+        query = query.filter(round=round_)
     sheets = list(
-        ScoreSheet.objects.filter(
-            track.judgeable_filter("project__"),
-            project__track=track,
-            project__team__is_baseline=False,
-            state=ScoreSheet.State.SUBMITTED,
-            judge_id__in=judges,
-        ).values_list("pk", "judge_id", "project_id", "project__team_id")
+        query.values_list("pk", "judge_id", "project_id", "project__team_id", "round", "panel_id")
     )
     conflicts = set(
         Conflict.objects.filter(team__challenge=track.challenge).values_list("judge_id", "team_id")
@@ -155,19 +184,30 @@ def counted_sheets(track: Track) -> list[SheetScore]:
     ).values_list("sheet_id", "criterion_id", "value"):
         values.setdefault(sheet_id, {})[criterion_id] = value
     scored = []
-    for sheet_id, judge_id, project_id, team_id in sheets:
+    for sheet_id, judge_id, project_id, team_id, round_name, panel_id in sheets:
         if (judge_id, team_id) in conflicts:
             continue
-        score = sheet_value(values.get(sheet_id, {}), criteria)
+        own = sheet_criteria(track, round_name, panel_id, criteria)
+        score = sheet_value(values.get(sheet_id, {}), own)
         if score is not None:
-            scored.append(SheetScore(sheet_id, judge_id, project_id, score))
-    by_judge: dict[int, list[SheetScore]] = {}
+            scored.append(
+                SheetScore(sheet_id, judge_id, project_id, score, None, round_name, panel_id)
+            )
+    groups: dict[tuple, list[SheetScore]] = {}
     for item in scored:
-        by_judge.setdefault(item.judge_id, []).append(item)
-    for items in by_judge.values():
+        groups.setdefault((item.judge_id, item.round, item.panel_id), []).append(item)
+    for items in groups.values():
         for item, z in zip(items, z_scores([i.score for i in items]), strict=True):
             item.z = z
     return scored
+
+
+def shortlist_scores(track: Track) -> dict[int, float]:
+    """``{project_id: mean z-score}`` of the shortlist round (always normalised)."""
+    by_project: dict[int, list[float]] = {}
+    for item in counted_sheets(track, ScoreSheet.Round.SHORTLIST):
+        by_project.setdefault(item.project_id, []).append(item.z)
+    return {pid: sum(zs) / len(zs) for pid, zs in by_project.items()}
 
 
 def competition_ranks(values: dict[int, float], *, higher_is_better: bool = True) -> dict:
@@ -228,6 +268,9 @@ def track_standings(track: Track) -> Standings:
 
     if track.uses_judges:
         _judges_columns(track, rows, projects)
+        standings.panels = [p.name for p in track.panels.all()]
+        for row in rows.values():
+            row.panel_values = [row.panel_scores.get(name) for name in standings.panels]
 
     ordered = list(rows.values())
     worst = math.inf
@@ -252,24 +295,48 @@ def track_standings(track: Track) -> Standings:
 
 
 def _judges_columns(track: Track, rows: dict[int, StandingRow], projects: dict) -> None:
-    sheets = counted_sheets(track)
+    sheets = counted_sheets(track, ScoreSheet.Round.FINAL)
+    panels = {p.pk: p for p in track.panels.all()}
     by_project: dict[int, list[SheetScore]] = {}
     for item in sheets:
         by_project.setdefault(item.project_id, []).append(item)
-    judged = {}
+    judged, later = {}, {}
     for team_id, row in rows.items():
         project = projects.get(team_id)
+        if project is not None:
+            row.round_reached = project.round_reached
+            row.shortlist_score = project.shortlist_score
         items = by_project.get(project.pk, []) if project else []
+        if track.shortlist and project is not None and not project.finalist:
+            items = []  # a sheet of the final round for a project that did not go on
+            if project.shortlist_score is not None:
+                later[team_id] = round(project.shortlist_score, TIE_DECIMALS)
         row.judges_count = len(items)
         if not items:
             continue
-        row.judges_score = sum(i.score for i in items) / len(items)
+        by_panel: dict[int | None, list[SheetScore]] = {}
+        for item in items:
+            by_panel.setdefault(item.panel_id, []).append(item)
+        raw_total = z_total = weight_total = 0.0
+        for panel_id, group in by_panel.items():
+            panel = panels.get(panel_id)
+            weight = float(panel.weight) if panel is not None else 1.0
+            raw = sum(i.score for i in group) / len(group)
+            z = sum(i.z for i in group) / len(group)
+            if panel is not None:
+                row.panel_scores[panel.name] = z if track.normalise else raw
+            raw_total += weight * raw
+            z_total += weight * z
+            weight_total += weight
+        row.judges_score = raw_total / weight_total
         if track.normalise:
-            row.judges_normalised = sum(i.z for i in items) / len(items)
+            row.judges_normalised = z_total / weight_total
         value = row.judges_normalised if track.normalise else row.judges_score
         judged[team_id] = round(value, TIE_DECIMALS)
     for team_id, rank in competition_ranks(judged).items():
         rows[team_id].judges_rank = rank
+    for team_id, rank in competition_ranks(later).items():
+        rows[team_id].judges_rank = len(judged) + rank
 
 
 def _blend(track: Track, rows: list[StandingRow]) -> None:

@@ -28,6 +28,10 @@ PRIZE_FIELDS = ("kind", "place", "name", "description")
 def _check_prize(prize: Prize) -> None:
     if prize.kind not in Prize.Kind.values:
         raise JudgingRefused(_("Choose a place, a mention or a special prize."), field="kind")
+    if prize.kind == Prize.Kind.COMMUNITY and not prize.track.has_vote:
+        raise JudgingRefused(
+            _("Set the community vote's window in the track's settings first."), field="kind"
+        )
     if prize.kind == Prize.Kind.PLACE:
         if not prize.place or prize.place < 1:
             raise JudgingRefused(_("Give the place's number (1 for 1st)."), field="place")
@@ -101,10 +105,10 @@ def prize_award(*, prize: Prize, actor, team: Team | None, reason: str = "") -> 
     if team is not None:
         if team.challenge_id != track.challenge_id or team.is_baseline:
             raise JudgingRefused(_("Choose a team of this challenge."), field="team")
-        if prize.kind != Prize.Kind.SPECIAL:
+        if prize.kind not in (Prize.Kind.SPECIAL, Prize.Kind.COMMUNITY):
             holder = (
                 Prize.objects.filter(track=track, winner=team)
-                .exclude(kind=Prize.Kind.SPECIAL)
+                .exclude(kind__in=[Prize.Kind.SPECIAL, Prize.Kind.COMMUNITY])
                 .exclude(pk=prize.pk)
                 .first()
             )

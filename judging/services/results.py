@@ -41,6 +41,16 @@ def _check_ready(event: Event, tracks: list[Track]) -> None:
             raise JudgingRefused(
                 _("Lock the judging of “%(track)s” first.") % {"track": track.challenge.title}
             )
+        if track.has_vote and not track.vote_is_closed(timezone.now()):
+            raise JudgingRefused(
+                _("The community vote of “%(track)s” is still open.")
+                % {"track": track.challenge.title}
+            )
+        if track.has_vote and track.vote_reviewed_at is None:
+            raise JudgingRefused(
+                _("Review the community vote of “%(track)s” first.")
+                % {"track": track.challenge.title}
+            )
     prizes = list(Prize.objects.filter(track__in=tracks).select_related("track__challenge"))
     if not prizes:
         raise JudgingRefused(_("Define the prizes and their winners before publishing."))

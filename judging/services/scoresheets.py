@@ -12,6 +12,7 @@ from competitions.permissions import can, require
 from competitions.services.audit import log_action
 
 from ..models import CriterionScore, ScoreSheet
+from ..selectors.standings import sheet_criteria
 from . import JudgingRefused
 from .tracks import check_judging_open
 
@@ -31,6 +32,8 @@ def _check_editable(sheet: ScoreSheet, actor) -> None:
     if sheet.judge_id != getattr(actor, "pk", None):
         require(actor, "scoresheet.edit", sheet)  # someone else's sheet: refused
     check_judging_open(track)
+    if sheet.round == ScoreSheet.Round.SHORTLIST and not track.in_shortlist_round:
+        raise JudgingRefused(_("The shortlist round is closed: its scores no longer change."))
     if not can(actor, "scoresheet.edit", sheet):
         raise JudgingRefused(
             _("You can no longer score this project (you declared a conflict with this team, "
@@ -55,7 +58,8 @@ def _clean_scores(sheet: ScoreSheet, scores: dict, *, complete: bool) -> dict:
     """``{criterion_id: value or None}`` checked against each criterion's scale."""
     clean = {}
     missing = []
-    for criterion in sheet.project.track.criteria.all():
+    track = sheet.project.track
+    for criterion in sheet_criteria(track, sheet.round, sheet.panel_id):
         value = scores.get(criterion.pk)
         if value is None or value == "":
             missing.append(criterion.name)

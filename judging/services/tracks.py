@@ -13,6 +13,7 @@
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,9 +27,10 @@ from . import JudgingRefused
 
 TRACK_FIELDS = (
     "ranking", "leaderboard_weight", "phase", "handin_deadline", "normalise", "assignment",
-    "judges_per_project", "require_screening", "feedback_shows_judges",
+    "judges_per_project", "require_screening", "feedback_shows_judges", "shortlist",
+    "shortlist_judges_per_project", "shortlist_size", "vote_opens_at", "vote_closes_at",
 )  # fmt: skip
-CRITERION_FIELDS = ("name", "description", "weight", "scale_min", "scale_max", "order")
+CRITERION_FIELDS = ("name", "description", "weight", "scale_min", "scale_max", "order", "panel")
 
 
 def check_not_published(track: Track) -> None:
@@ -73,6 +75,23 @@ def _check_track(track: Track) -> None:
         raise JudgingRefused(
             _("Each project needs at least one judge."), field="judges_per_project"
         )
+    if track.shortlist and (track.shortlist_judges_per_project or 0) < 1:
+        raise JudgingRefused(
+            _("Each project needs at least one judge."), field="shortlist_judges_per_project"
+        )
+    if (track.vote_opens_at is None) != (track.vote_closes_at is None):
+        raise JudgingRefused(
+            _("A community vote needs both its opening and its closing time (or neither)."),
+            field="vote_closes_at",
+        )
+    if track.has_vote and track.vote_closes_at <= track.vote_opens_at:
+        raise JudgingRefused(
+            _("The community vote must close after it opens."), field="vote_closes_at"
+        )
+    if track.shortlist and (track.shortlist_size or 0) < 1:
+        raise JudgingRefused(
+            _("At least one project goes on to the final round."), field="shortlist_size"
+        )
 
 
 @transaction.atomic
@@ -104,7 +123,22 @@ def track_update(*, track: Track, actor, data: dict) -> Track:
     if not changes:
         return track
     _check_track(track)
+    if "shortlist" in changes and ScoreSheet.objects.filter(project__track=track).exists():
+        raise JudgingRefused(
+            _("Judges have score sheets already: the rounds can no longer change."),
+            field="shortlist",
+        )
+    if track.shortlist_closed_at is not None and (
+        "shortlist_size" in changes or "shortlist_judges_per_project" in changes
+    ):
+        raise JudgingRefused(
+            _("The shortlist round is closed: its settings no longer change."),
+            field="shortlist_size",
+        )
     fields = list(changes)
+    if ("vote_opens_at" in changes or "vote_closes_at" in changes) and track.vote_reviewed_at:
+        track.vote_reviewed_at = None  # a new window needs a new review
+        fields.append("vote_reviewed_at")
     if "handin_deadline" in changes and track.handin_reminder_sent_at is not None:
         track.handin_reminder_sent_at = None
         fields.append("handin_reminder_sent_at")
@@ -129,6 +163,8 @@ def _check_criterion(criterion: Criterion) -> None:
         raise JudgingRefused(
             _("The highest score must be above the lowest (e.g. 1 to 5)."), field="scale_max"
         )
+    if criterion.panel is not None and criterion.panel.track_id != criterion.track_id:
+        raise JudgingRefused(_("Choose a panel of this track."), field="panel")
 
 
 @transaction.atomic
@@ -138,9 +174,12 @@ def criterion_create(*, track: Track, actor, data: dict) -> Criterion:
     criterion = Criterion(track=track, **{k: v for k, v in data.items() if k in CRITERION_FIELDS})
     _check_criterion(criterion)
     criterion.save()
-    # Sheets already submitted have no score for the new criterion: back to the judges.
+    # Sheets already submitted that score it have no score for it: back to the judges.
+    scoring_it = Q(round=ScoreSheet.Round.SHORTLIST) | Q(panel__isnull=True)
+    if criterion.panel_id is not None:
+        scoring_it |= Q(panel_id=criterion.panel_id)
     reopened = ScoreSheet.objects.filter(
-        project__track=track, state=ScoreSheet.State.SUBMITTED
+        scoring_it, project__track=track, state=ScoreSheet.State.SUBMITTED
     ).update(state=ScoreSheet.State.DRAFT, submitted_at=None)
     log_action(
         event=track.event,
@@ -166,6 +205,10 @@ def criterion_update(*, criterion: Criterion, actor, data: dict) -> Criterion:
     if not changes:
         return criterion
     _check_criterion(criterion)
+    if "panel" in changes and criterion.scores.exists():
+        raise JudgingRefused(
+            _("Judges have scored this criterion, so it stays in its panel."), field="panel"
+        )
     outside = CriterionScore.objects.filter(criterion=criterion).exclude(
         value__gte=criterion.scale_min, value__lte=criterion.scale_max
     )
@@ -208,6 +251,10 @@ def track_lock_judging(*, track: Track, actor) -> Track:
     """Judging open → locked: scores, conflicts of judges and projects stop changing; the
     event's judges may read the standings."""
     require(actor, "track.manage", track)
+    if Track.objects.get(pk=track.pk).in_shortlist_round:
+        raise JudgingRefused(
+            _("Close the shortlist round first: the final round decides the standings.")
+        )
     updated = Track.objects.filter(pk=track.pk, judging=Track.Judging.OPEN).update(
         judging=Track.Judging.LOCKED, judging_locked_at=timezone.now()
     )

@@ -16,7 +16,7 @@ from competitions.views.helpers import service_call
 from ..forms import ConflictForm, ScoreSheetForm
 from ..models import Conflict, ScoreSheet
 from ..selectors.judging import judge_sheets, judged_tracks, project_scores, sheet_values
-from ..selectors.standings import track_phase
+from ..selectors.standings import sheet_criteria, track_phase
 from ..services.assignments import conflict_declare, conflict_withdraw
 from ..services.scoresheets import scoresheet_save_draft, scoresheet_submit
 from .helpers import get_track
@@ -37,6 +37,7 @@ def judge_track(request, event_slug, challenge_slug):
             "challenge": track.challenge,
             "event": track.event,
             "sheets": judge_sheets(track, request.user),
+            "has_panels": track.panels.exists(),
             "conflicts": Conflict.objects.filter(
                 judge=request.user, team__challenge=track.challenge
             ).select_related("team"),
@@ -97,18 +98,33 @@ def _team_ranks(track, team_id: int, user) -> dict:
     return ranks
 
 
+def _own_sheets(track, user):
+    return ScoreSheet.objects.select_related(
+        "project__team", "project__track__challenge__event", "panel"
+    ).filter(project__track=track, judge=user)
+
+
 def score_sheet(request, event_slug, challenge_slug, project_id):
+    """The judge's sheet for a project: the current round's first (a judge on two panels
+    opens each from their list, by the sheet's own address)."""
     track = get_track(request, event_slug, challenge_slug, "track.judge")
-    sheet = (
-        ScoreSheet.objects.select_related("project__team", "project__track__challenge__event")
-        .filter(project_id=project_id, project__track=track, judge=request.user)
-        .first()
-    )
+    sheets = list(_own_sheets(track, request.user).filter(project_id=project_id))
+    sheets.sort(key=lambda s: (s.round != track.current_round, s.panel_id or 0, s.pk))
+    return _sheet_page(request, track, sheets[0] if sheets else None)
+
+
+def score_sheet_by_id(request, event_slug, challenge_slug, sheet_id):
+    track = get_track(request, event_slug, challenge_slug, "track.judge")
+    return _sheet_page(request, track, _own_sheets(track, request.user).filter(pk=sheet_id).first())
+
+
+def _sheet_page(request, track, sheet):
+    event_slug, challenge_slug = track.event.slug, track.challenge.slug
     if sheet is None or not can(request.user, "scoresheet.view", sheet):
         raise Http404  # not assigned, or conflicted: nothing about the project is shown
     project = sheet.project
     editable = can(request.user, "scoresheet.edit", sheet)
-    criteria = list(track.criteria.all())
+    criteria = sheet_criteria(track, sheet.round, sheet.panel_id)
     form = ScoreSheetForm(
         request.POST or None, criteria=criteria, values=sheet_values(sheet),
         initial={"comment": sheet.comment, "feedback": sheet.feedback},

@@ -15,13 +15,14 @@ from ..forms import (
     AwardForm,
     ConflictForm,
     CriterionForm,
+    PanelForm,
     PrizeForm,
     ScreenForm,
     TrackForm,
     UnlockForm,
     UnpublishForm,
 )
-from ..models import Conflict, Criterion, Prize, Project, Track
+from ..models import Conflict, Criterion, Panel, Prize, Project, Track
 from ..selectors.judging import (
     handins,
     judge_progress,
@@ -33,9 +34,11 @@ from ..selectors.judging import tracks_of_event as event_tracks
 from ..selectors.results import prizes_in_order, publication, suggested_winners
 from ..selectors.standings import track_standings
 from ..services import assignments as assignment_svc
+from ..services import panels as panel_svc
 from ..services import prizes as prize_svc
 from ..services import tracks as track_svc
 from ..services.results import results_publish, results_unpublish
+from ..services.rounds import shortlist_close
 from ..services.screening import project_screen
 from .helpers import get_track
 
@@ -103,7 +106,13 @@ def track_manage(request, event_slug, challenge_slug):
             "challenge": challenge,
             "track": track,
             "handins": _with_screen_forms(track, handins(track)),
-            "criteria": list(track.criteria.all()),
+            "criteria": list(track.criteria.select_related("panel")),
+            "panels": list(track.panels.prefetch_related("judges", "criteria")),
+            "finalists": list(
+                track.projects.filter(shortlist_rank__isnull=False)
+                .select_related("team")
+                .order_by("shortlist_rank", "team__name")
+            ),
             "judge_progress": judge_progress(track, list(judges)),
             "project_progress": project_progress(track),
             "conflicts": Conflict.objects.filter(team__challenge=challenge).select_related(
@@ -144,7 +153,7 @@ def criterion_edit(request, event_slug, challenge_slug, criterion_id=None):
     criterion = None
     if criterion_id is not None:
         criterion = get_object_or_404(Criterion, pk=criterion_id, track=track)
-    form = CriterionForm(request.POST or None, instance=criterion)
+    form = CriterionForm(request.POST or None, instance=criterion, track=track)
     if request.method == "POST" and form.is_valid():
         with service_call(request, form) as call:
             if criterion is None:
@@ -158,6 +167,54 @@ def criterion_edit(request, event_slug, challenge_slug, criterion_id=None):
             return _page(track)
     title = _("New criterion") if criterion is None else _("Edit criterion")
     return _form_page(request, form, title, _manage_url(event_slug, challenge_slug))
+
+
+def panel_edit(request, event_slug, challenge_slug, panel_id=None):
+    track = get_track(request, event_slug, challenge_slug, "track.manage")
+    panel = None
+    initial = {"weight": 1}
+    if panel_id is not None:
+        panel = get_object_or_404(Panel, pk=panel_id, track=track)
+        initial = {"name": panel.name, "weight": panel.weight, "judges": list(panel.judges.all())}
+    form = PanelForm(request.POST or None, initial=initial, judges=judges_of(track))
+    if request.method == "POST" and form.is_valid():
+        with service_call(request, form) as call:
+            panel_svc.panel_save(
+                track=track,
+                actor=request.user,
+                panel=panel,
+                name=form.cleaned_data["name"],
+                weight=form.cleaned_data["weight"],
+                judges=form.cleaned_data["judges"],
+            )
+        if call.ok:
+            messages.success(request, _("Panel saved."))
+            return redirect(_manage_url(event_slug, challenge_slug) + "#panels")
+    title = _("New panel") if panel is None else _("Edit panel")
+    return _form_page(request, form, title, _manage_url(event_slug, challenge_slug))
+
+
+@require_POST
+def panel_delete(request, event_slug, challenge_slug, panel_id):
+    track = get_track(request, event_slug, challenge_slug, "track.manage")
+    panel = get_object_or_404(Panel, pk=panel_id, track=track)
+    with service_call(request):
+        panel_svc.panel_delete(panel=panel, actor=request.user)
+        messages.success(request, _("Panel removed."))
+    return redirect(_manage_url(event_slug, challenge_slug) + "#panels")
+
+
+@require_POST
+def close_shortlist(request, event_slug, challenge_slug):
+    track = get_track(request, event_slug, challenge_slug, "track.manage")
+    with service_call(request):
+        finalists = shortlist_close(track=track, actor=request.user)
+        messages.success(
+            request,
+            _("The shortlist round is closed: %(n)d projects go on to the final round.")
+            % {"n": len(finalists)},
+        )
+    return redirect(_manage_url(event_slug, challenge_slug) + "#rounds")
 
 
 @require_POST
@@ -283,7 +340,7 @@ def scores_csv(request, event_slug, challenge_slug):
     criteria, rows = score_table(track, order=order)
     header = [
         "judge", "team", "project", "state", *[c.name for c in criteria], "score_0_100",
-        "z_score", "comment", "submitted_at",
+        "z_score", "comment", "submitted_at", "round", "panel", "feedback_to_team",
     ]  # fmt: skip
     body = [
         [
@@ -296,6 +353,9 @@ def scores_csv(request, event_slug, challenge_slug):
             None if r.z is None else round(r.z, 4),
             r.comment,
             r.submitted_at.isoformat() if r.submitted_at else "",
+            r.round,
+            r.panel,
+            r.feedback,
         ]  # fmt: skip
         for r in rows
     ]
@@ -306,10 +366,12 @@ def scores_csv(request, event_slug, challenge_slug):
 def standings_csv(request, event_slug, challenge_slug):
     track = get_track(request, event_slug, challenge_slug, "judging.view_scores")
     standings = track_standings(track)
+    panels = [p.name for p in track.panels.all()]
     header = [
         "position", "team", "project", "leaderboard_score", "leaderboard_rank",
         "judges_score_0_100", "judges_z_mean", "judges_count", "judges_rank", "blended",
-        "ranking", "leaderboard_weight", "normalised",
+        "ranking", "leaderboard_weight", "normalised", "round_reached", "shortlist_score",
+        "shortlist_rank", *[f"panel:{name}" for name in panels],
     ]  # fmt: skip
     body = [
         [
@@ -326,6 +388,13 @@ def standings_csv(request, event_slug, challenge_slug):
             track.ranking,
             track.leaderboard_weight if track.ranking == Track.Ranking.BLEND else "",
             track.normalise,
+            r.round_reached,
+            None if r.shortlist_score is None else round(r.shortlist_score, 4),
+            r.project.shortlist_rank if r.project else None,
+            *[
+                None if r.panel_scores.get(name) is None else round(r.panel_scores[name], 4)
+                for name in panels
+            ],
         ]  # fmt: skip
         for r in standings.rows
     ]

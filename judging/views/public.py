@@ -57,7 +57,8 @@ def standings(request, event_slug, challenge_slug):
             "challenge": track.challenge,
             "event": track.event,
             "standings": track_standings(track),
-            "criteria": list(track.criteria.all()) if track.uses_judges else [],
+            "criteria": list(track.criteria.select_related("panel")) if track.uses_judges else [],
+            "panels": list(track.panels.all()) if track.uses_judges else [],
         },
     )
 

@@ -19,12 +19,20 @@ from competitions.models import (
     Submission,
     TeamInvite,
 )
-from judging.models import EventResults, Project
+from judging.models import EventResults, Project, ScoreSheet, Track
 from judging.services.assignments import assignments_make
+from judging.services.rounds import shortlist_close
+from judging.services.scoresheets import scoresheet_submit
+from judging.services.screening import project_screen
+from judging.services.tracks import track_lock_judging
+from judging.services.votes import vote_cast, vote_mark_reviewed
 from tests import factories
 from tests.browser.a11y import check_page
 from tests.browser.conftest import screenshot
-from tests.browser.test_judging_journey import event  # noqa: F401 - the judging journey's world
+from tests.browser.test_judging_journey import (
+    event,  # noqa: F401 - the judging journey's world
+    rounds_event,  # noqa: F401 - the rounds journey
+)
 
 pytestmark = pytest.mark.browser
 BAD_TRUTH = b"ad_id,cluster_id,usage\na1,x,Maybe\n"
@@ -332,3 +340,65 @@ def test_two_factor_pages(live_server, page, world):
     page.wait_for_url("**/2fa/authenticate/")
     check_page(page, page.url)
     screenshot(page, "a11y-2fa-authenticate")
+
+
+def test_screening_rounds_panels_feedback_and_vote_pages(live_server, page, rounds_event):  # noqa: F811
+    """The pages of the rounds journey (screening, panels, the shortlist, feedback and the
+    community vote), each in the state a person meets it."""
+    t = rounds_event
+    organiser, judge = t.people["olga"], t.people["judith"]
+    for name, project in [(p.team.name, p) for p in t.track.projects.select_related("team")]:
+        project_screen(
+            project=project, actor=organiser, eligible=name != "Yellow",
+            reason="The repository is empty" if name == "Yellow" else "",
+        )  # fmt: skip
+    assignments_make(track=t.track, actor=organiser)
+    base, slug, c = live_server.url, t.event.slug, t.challenge.slug
+    challenge_url = f"{base}/e/{slug}/{c}/"
+    manage = f"{base}/manage/e/{slug}/c/{c}/track/"
+
+    log_in(page, live_server, t.people["blue"])
+    check_all(page, [f"{challenge_url}vote/"], "vote-open")
+    vote_cast(
+        track=t.track, project=Project.objects.get(team=t.teams["Red"]), voter=t.people["blue"],
+        ip="198.51.100.1",
+    )  # fmt: skip
+    for index in range(4):
+        vote_cast(
+            track=t.track, project=Project.objects.get(team=t.teams["Green"]),
+            voter=factories.UserFactory(), ip=f"203.0.113.{index + 1}",
+        )  # fmt: skip
+    log_in(page, live_server, organiser)
+    check_all(page, [manage, f"{manage}panels/new/", f"{manage}panels/{t.technical.pk}/"], "rounds")
+    log_in(page, live_server, judge)
+    sheet = ScoreSheet.objects.filter(judge=judge).first()
+    check_all(
+        page,
+        [f"{challenge_url}judging/", f"{challenge_url}judging/sheets/{sheet.pk}/"],
+        "rounds-judge",
+    )
+    for item in ScoreSheet.objects.filter(round="shortlist").select_related("judge"):
+        scoresheet_submit(
+            sheet=item, actor=item.judge, scores={crit.pk: crit.scale_max for crit in t.track.criteria.all()},
+            comment="",
+        )  # fmt: skip
+    shortlist_close(track=t.track, actor=organiser)
+    assignments_make(track=t.track, actor=organiser)
+    for item in ScoreSheet.objects.filter(round="final").select_related("judge", "panel"):
+        criteria = item.panel.criteria.all()
+        scoresheet_submit(
+            sheet=item, actor=item.judge, scores={crit.pk: crit.scale_min for crit in criteria},
+            comment="", feedback="Clear write-up; test the parser on more cities.",
+        )  # fmt: skip
+    Track.objects.filter(pk=t.track.pk).update(
+        vote_closes_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    log_in(page, live_server, organiser)
+    check_all(page, [manage, f"{manage}votes/", f"{challenge_url}standings/"], "rounds-organiser")
+    vote_mark_reviewed(track=t.track, actor=organiser)
+    track_lock_judging(track=t.track, actor=organiser)
+    EventResults.objects.create(event=t.event, state="published", published_at=timezone.now())
+    log_in(page, live_server, t.people["red"])
+    check_all(page, [f"{challenge_url}project/", f"{base}/e/{slug}/results/"], "rounds-team")
+    log_in(page, live_server, t.people["yellow"])
+    check_all(page, [f"{challenge_url}project/"], "rounds-screened-out")

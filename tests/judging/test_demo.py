@@ -2,10 +2,12 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from competitions.models import EventRole
 from judging.models import EventResults, Prize, Project, ScoreSheet, Track
 from judging.selectors.standings import track_standings
+from judging.selectors.votes import vote_review
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +29,18 @@ def test_the_demo_has_a_judged_track_ready_for_the_last_steps(settings, tmp_path
     states = sorted(ScoreSheet.objects.filter(project__track=track).values_list("state", flat=True))
     assert states == ["draft", "submitted", "submitted", "submitted"]
     prizes = Prize.objects.filter(track=track)
-    assert prizes.count() == 3 and not prizes.exclude(winner=None).exists()
+    assert prizes.count() == 4 and not prizes.exclude(winner=None).exists()
+    # Panels, screening, feedback and a closed community vote waiting for its review.
+    assert list(track.panels.values_list("name", flat=True)) == [
+        "Technical", "Impact on victims' services",
+    ]  # fmt: skip
+    assert track.require_screening
+    assert set(Project.objects.values_list("eligibility", flat=True)) == {"eligible"}
+    assert ScoreSheet.objects.exclude(feedback="").count() == 3
+    assert track.vote_is_closed(timezone.now()) and track.vote_reviewed_at is None
+    ballots = {b.vote.voter.username: b for b in vote_review(track)}
+    assert len(ballots) == 3 and ballots["newcomer"].suspicious
+    assert not ballots["alice"].suspicious and not ballots["carol"].suspicious
     assert not EventResults.objects.filter(state="published").exists()
     standings = track_standings(track)
     assert [row.position for row in standings.rows] == [1, 2]

@@ -56,6 +56,9 @@ EXPECTED = {
     "scoresheet.view": ("sheet", {"organiser", "judge"}),
     "scoresheet.edit": ("sheet", {"judge"}),
     "judging.view_scores": ("track", {"organiser"}),
+    # No community vote on this track: nobody votes, nobody sees tallies.
+    "track.vote": ("track", set()),
+    "track.vote_results": ("track", set()),
     "standings.view": ("track", {"organiser"}),
     "results.view": ("event", {"organiser"}),
 }
@@ -209,3 +212,30 @@ def test_with_screening_required_judges_see_only_eligible_projects(judging_world
     project.save()
     assert can(people["judge"], "project.view", project)
     assert can(people["judge"], "scoresheet.edit", objects["sheet"])
+
+
+def test_the_community_vote_window(judging_world):
+    people, objects = judging_world
+    track = objects["track"]
+    now = timezone.now()
+    track.vote_opens_at, track.vote_closes_at = (
+        now - dt.timedelta(hours=1),
+        now + dt.timedelta(hours=1),
+    )
+    track.save()
+    # Everyone signed in, except the event's organisers and judges (the service also asks
+    # for a verified e-mail and refuses one's own team's project).
+    assert allowed(judging_world, "track.vote") == {
+        "stranger", "participant", "leader", "member", "other_team", "other_judge",
+        "other_organiser",
+    }  # fmt: skip
+    assert allowed(judging_world, "track.vote_results") == set()  # hidden while it runs
+    track.vote_closes_at = now - dt.timedelta(minutes=1)
+    track.save()
+    assert allowed(judging_world, "track.vote") == set()
+    assert allowed(judging_world, "track.vote_results") == {"organiser"}
+    track.vote_reviewed_at = now
+    track.save()
+    _lock(track)
+    EventResults.objects.create(event=objects["event"], state="published", published_at=now)
+    assert allowed(judging_world, "track.vote_results") == EVERYONE

@@ -18,7 +18,7 @@
 import ipaddress
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,10 +105,16 @@ def vote_cast(*, track: Track, project: Project, voter, ip: str | None, now=None
         raise JudgingRefused(_("Too many votes in a short time: wait a minute and try again."))
     vote = Vote.objects.select_for_update().filter(track=track, voter=voter).first()
     if vote is None:
-        return Vote.objects.create(
-            track=track, project=project, voter=voter, ip=ip or None, network=network,
-            created_at=now, updated_at=now,
-        )  # fmt: skip
+        try:
+            with transaction.atomic():
+                return Vote.objects.create(
+                    track=track, project=project, voter=voter, ip=ip or None, network=network,
+                    created_at=now, updated_at=now,
+                )  # fmt: skip
+        except IntegrityError:  # the same person's first vote from two windows at once
+            raise JudgingRefused(
+                _("Your vote was saved a moment ago from another window: reload the page.")
+            ) from None
     if vote.project_id != project.pk:
         vote.changes += 1
     vote.project = project

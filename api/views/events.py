@@ -174,7 +174,10 @@ class FileDownload(ApiView):
         challenge = get_challenge(request, event, challenge, action="challenge.download")
         data_file = get_object_or_404(DataFile, pk=file_id, challenge=challenge)
         response = FileResponse(
-            data_file.file.open("rb"), as_attachment=True, filename=data_file.name
+            data_file.file.open("rb"),
+            as_attachment=True,
+            filename=data_file.name,
+            content_type="application/octet-stream",
         )
         response["Content-Length"] = str(data_file.file.size)
         return response

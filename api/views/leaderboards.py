@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.renderers import JSONRenderer
@@ -53,7 +54,9 @@ class Leaderboard(ApiView):
         if kind not in (PUBLIC, PRIVATE):
             kind = PUBLIC
         if kind == PRIVATE and not can(request.user, "phase.view_private", phase):
-            raise PermissionDenied
+            raise PermissionDenied(
+                _("Only organisers and judges see the private leaderboard until it is revealed.")
+            )
         raw = can(request.user, "phase.view_raw_scores", phase)
         board = board_all(phase, kind=kind, raw=raw)
         name = f"{challenge.slug}-{phase.pk}-{kind}-leaderboard"

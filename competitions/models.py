@@ -333,6 +333,11 @@ class Submission(models.Model):
         FILE = "file", _("Problem with the file")
         PLATFORM = "platform", _("Platform problem")
 
+    class Limit(models.TextChoices):
+        NONE = "", _("None")
+        MEMORY = "memory", _("Memory limit")
+        TIME = "time", _("Time limit")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="submissions")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="submissions")
@@ -350,6 +355,9 @@ class Submission(models.Model):
     failure = models.CharField(max_length=16, choices=Failure.choices, default="", blank=True)
     error_message = models.TextField(blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    # A run hit a resource limit: on the first run the platform retries (the worker may have
+    # been unlucky); once a second run confirms it, the file fails as the file's problem.
+    limit_hit = models.CharField(max_length=16, choices=Limit.choices, default="", blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     queued_at = models.DateTimeField(null=True, blank=True)
@@ -420,6 +428,9 @@ class ScoringRun(models.Model):
         max_length=16, choices=Submission.Failure.choices, default="", blank=True
     )
     message = models.TextField(blank=True)
+    limit_hit = models.CharField(
+        max_length=16, choices=Submission.Limit.choices, default="", blank=True
+    )
 
     class Meta:
         ordering = ["submission", "attempt"]

@@ -84,6 +84,12 @@ def _address_space_bytes() -> int | None:
     return None
 
 
+_baseline: int | None = None
+# Room a run always has beyond what the process holds when it starts (a process that holds
+# its whole allowance from earlier runs can still score a small file).
+_FLOOR_BYTES = 32 * 1024 * 1024
+
+
 @contextlib.contextmanager
 def memory_ceiling(limit_mb: int) -> Iterator[None]:
     """Let this process grow by at most ``limit_mb`` MB of address space while in the block.
@@ -92,12 +98,18 @@ def memory_ceiling(limit_mb: int) -> Iterator[None]:
     OOM killer taking down the worker. Only for a process of its own (a prefork child): the
     limit applies to every thread of the process.
     """
+    global _baseline
     current = _address_space_bytes() if limit_mb and resource is not None else None
     if current is None:
         yield
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    ceiling = current + limit_mb * 1024 * 1024
+    # Measured from the process's size at its first capped run, not from now: memory a failed
+    # run left mapped (glibc keeps freed arenas) would otherwise add to the next run's room, and
+    # the retry that is meant to confirm a file needs too much memory would get more of it.
+    _baseline = current if _baseline is None else min(_baseline, current)
+    limit = limit_mb * 1024 * 1024
+    ceiling = max(_baseline + limit, current + min(limit, _FLOOR_BYTES))
     if hard != resource.RLIM_INFINITY:
         ceiling = min(ceiling, hard)
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))

@@ -394,6 +394,9 @@ SCORING_TAKEOVER_STALE_SECONDS = float(os.environ.get("SCORING_TAKEOVER_STALE_SE
 SCORING_DB_RETRY_MAX_SECONDS = float(os.environ.get("SCORING_DB_RETRY_MAX_SECONDS", "30"))
 # Runs a submission gets before the sweeper gives up, fails it and refunds the team.
 SCORING_MAX_ATTEMPTS = int(os.environ.get("SCORING_MAX_ATTEMPTS", "3"))
+# A team whose files hit the memory or time limit in two runs this many times in a UTC day may
+# not upload again until the reset (0: no cap). Each such file also counts as a failed file.
+SCORING_LIMIT_FAILURES_PER_DAY = int(os.environ.get("SCORING_LIMIT_FAILURES_PER_DAY", "3"))
 # A queued submission's message is sent again when the broker's scoring queue is empty and
 # the submission has waited this long (its message was lost, e.g. Redis was flushed) ...
 SCORING_QUEUED_GRACE_SECONDS = float(os.environ.get("SCORING_QUEUED_GRACE_SECONDS", "15"))

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from ..models import Phase, QuotaOverride, Submission, Team
@@ -17,6 +18,10 @@ class Quota:
     failed_limit: int
     failed_today: int
     next_reset: dt.datetime
+    # Files that hit the memory or time limit in two runs today (each held a worker for up to
+    # the limit, twice): past the cap the team may not upload until the reset.
+    limit_failures_today: int = 0
+    limit_failures_cap: int = 0
 
     @property
     def left_today(self) -> int:
@@ -49,14 +54,17 @@ def team_quota(*, team: Team, phase: Phase, now: dt.datetime | None = None) -> Q
         total_limit = override.total_limit if override.total_limit is not None else total_limit
     submissions = Submission.objects.filter(team=team, phase=phase)
     counted = submissions.filter(counts_for_quota=True)
+    today = submissions.filter(created_at__gte=day_start, created_at__lt=day_end)
     return Quota(
         daily_limit=daily_limit,
         used_today=counted.filter(created_at__gte=day_start, created_at__lt=day_end).count(),
         total_limit=total_limit,
         total_used=counted.count(),
         failed_limit=phase.failed_daily_limit,
-        failed_today=submissions.filter(
-            failure=Submission.Failure.FILE, created_at__gte=day_start, created_at__lt=day_end
-        ).count(),
+        failed_today=today.filter(failure=Submission.Failure.FILE).count(),
         next_reset=day_end,
+        limit_failures_today=today.filter(failure=Submission.Failure.FILE)
+        .exclude(limit_hit="")
+        .count(),
+        limit_failures_cap=settings.SCORING_LIMIT_FAILURES_PER_DAY,
     )

@@ -37,6 +37,18 @@ MEMORY_ERROR = _(
 )
 OUT_OF_MEMORY_ERROR = _("Platform problem: the worker ran out of memory while scoring this file.")
 FILE_ERROR = _("Problem with your file: {message}")
+MEMORY_FILE_ERROR = _(
+    "Problem with your file: scoring it needed more than the memory limit of {mb} MB, in two "
+    "runs. To stay under it, send one row per id with the header {header}, short labels and no "
+    "other columns (a .csv.gz must unpack to a file of that shape). It counts toward your "
+    "team's daily cap of failed files."
+)
+TIME_FILE_ERROR = _(
+    "Problem with your file: scoring it took longer than the time limit of {seconds} s, in two "
+    "runs. Files of the expected shape are scored in seconds: send one row per id with the "
+    "header {header}, short labels and no other columns. It counts toward your team's daily cap "
+    "of failed files."
+)
 
 
 def platform_message(text: str) -> str:
@@ -220,6 +232,7 @@ def _finish(submission: Submission, **fields) -> bool:
             outcome=fields["state"],
             failure=fields.get("failure", ""),
             message=fields.get("error_message", ""),
+            limit_hit=fields.get("limit_hit", ""),
         )
     if written:
         logger.info(
@@ -316,27 +329,15 @@ def submission_score(
         return "failed"
     except SoftTimeLimitExceeded:
         logger.warning("submission %s ran past its time limit", submission_id)
-        submission_record_failure(
-            submission=submission,
-            failure=Submission.Failure.PLATFORM,
-            message=platform_message(
-                TIME_LIMIT_ERROR.format(seconds=scoring_time_limits(phase)[0])
-            ),
-        )
-        return "error"
+        return submission_hit_limit(submission=submission, limit=Submission.Limit.TIME)
     except Exception as error:  # out of memory, a bug or a broken truth: the platform's fault
         if out_of_memory(error, memory_limit_mb):
             logger.warning("submission %s ran out of memory: %r", submission_id, error)
-            submission_record_failure(
+            return submission_hit_limit(
                 submission=submission,
-                failure=Submission.Failure.PLATFORM,
-                message=platform_message(
-                    MEMORY_ERROR.format(mb=memory_limit_mb)
-                    if memory_limit_mb
-                    else OUT_OF_MEMORY_ERROR
-                ),
+                limit=Submission.Limit.MEMORY,
+                memory_limit_mb=memory_limit_mb,
             )
-            return "error"
         logger.exception("scoring submission %s failed", submission_id)
         submission_record_failure(
             submission=submission,
@@ -350,21 +351,77 @@ def submission_score(
 
 
 def submission_fail_time_limit(*, submission_id, task_id: str) -> bool:
-    """The worker killed the run at the hard time limit: fail it now, if still that run's."""
+    """The worker killed the run at the hard time limit: handle it now, if still that run's."""
     submission = (
-        Submission.objects.select_related("phase")
+        Submission.objects.select_related("phase__challenge")
         .filter(pk=submission_id, state=Submission.State.RUNNING, task_id=task_id)
         .first()
     )
     if submission is None:
         return False
-    return submission_record_failure(
-        submission=submission,
-        failure=Submission.Failure.PLATFORM,
-        message=platform_message(
-            TIME_LIMIT_ERROR.format(seconds=scoring_time_limits(submission.phase)[0])
-        ),
+    return submission_hit_limit(submission=submission, limit=Submission.Limit.TIME) != "lost"
+
+
+@transaction.atomic
+def submission_hit_limit(*, submission: Submission, limit: str, memory_limit_mb: int = 0) -> str:
+    """A run hit the memory or time limit: retry once, then charge the file.
+
+    The first time, the worker may have been unlucky (a busy host, a neighbour's memory): the
+    run is recorded as failed with the limit it hit and the submission goes back to the queue,
+    at the platform's cost. When a second run hits a limit too, the file is the problem: it
+    fails as a file failure (no quota, but it counts toward the team's daily cap of failed
+    files, and toward the cap on such files), with a message saying which limit and how to stay
+    under it. Returns "retry", "failed" or "lost" (the run no longer owned the submission).
+    """
+    seconds = scoring_time_limits(submission.phase)[0]
+    if limit == Submission.Limit.TIME:
+        run_message = platform_message(TIME_LIMIT_ERROR.format(seconds=seconds))
+    elif memory_limit_mb:
+        run_message = platform_message(MEMORY_ERROR.format(mb=memory_limit_mb))
+    else:
+        run_message = platform_message(OUT_OF_MEMORY_ERROR)
+    confirmed = (
+        ScoringRun.objects.filter(submission_id=submission.pk)
+        .exclude(limit_hit="")
+        .exclude(run_token=submission.run_token)
+        .exists()
     )
+    if not confirmed and submission.attempts < settings.SCORING_MAX_ATTEMPTS:
+        token = submission.run_token
+        if not submission_requeue(
+            submission=submission,
+            from_states=(Submission.State.RUNNING,),
+            expect={"run_token": token},
+        ):
+            return "lost"
+        ScoringRun.objects.filter(run_token=token).update(
+            outcome=ScoringRun.Outcome.FAILED,
+            failure=Submission.Failure.PLATFORM,
+            message=run_message,
+            limit_hit=limit,
+        )
+        logger.warning("submission %s hit the %s limit: retried once", submission.pk, limit)
+        return "retry"
+    if not confirmed:  # out of attempts before any confirmation: the platform's, as before
+        written = submission_record_failure(
+            submission=submission, failure=Submission.Failure.PLATFORM, message=run_message
+        )
+        return "error" if written else "lost"
+    header = submission.phase.challenge.task_spec.header()
+    if limit == Submission.Limit.TIME:
+        message = TIME_FILE_ERROR.format(seconds=seconds, header=header)
+    else:
+        mb = memory_limit_mb or settings.SCORING_MEMORY_LIMIT_MB
+        message = MEMORY_FILE_ERROR.format(mb=mb, header=header)
+    written = _finish(
+        submission,
+        state=Submission.State.FAILED,
+        failure=Submission.Failure.FILE,
+        error_message=message,
+        counts_for_quota=False,
+        limit_hit=limit,
+    )
+    return "failed" if written else "lost"
 
 
 @transaction.atomic

@@ -102,6 +102,16 @@ def _check_quota(*, team: Team, phase: Phase, now) -> None:
             _("Your team has used its %(n)d submissions for today. The next reset is at %(t)s.")
             % {"n": quota.daily_limit, "t": reset}
         )
+    if quota.limit_failures_cap and quota.limit_failures_today >= quota.limit_failures_cap:
+        raise SubmissionRefused(
+            _(
+                "%(n)d of your team's files today needed more than the scoring memory or time "
+                "limit, the daily cap for such files. Check your files with the scoring CLI "
+                "(one row per id, the expected header, no other columns); you can upload again "
+                "after the reset at %(t)s."
+            )
+            % {"n": quota.limit_failures_today, "t": reset}
+        )
     if quota.failed_today >= quota.failed_limit:
         raise QuotaExhausted(
             _(

@@ -13,6 +13,7 @@ from kombu.exceptions import OperationalError
 import scoring
 from competitions import tasks, worker
 from competitions.models import Notification, Submission
+from competitions.selectors.quotas import team_quota
 from competitions.services import scoring as scoring_services
 from competitions.services import sweeper
 from competitions.services.scoring import (
@@ -23,7 +24,7 @@ from competitions.services.scoring import (
     submission_score,
     submission_start,
 )
-from competitions.services.submissions import submission_create
+from competitions.services.submissions import SubmissionRefused, submission_create
 from competitions.services.sweeper import submissions_sweep
 from competitions.worker import Heartbeat, memory_ceiling
 from tests import factories
@@ -262,7 +263,9 @@ def test_redelivered_message_for_scored_submission_does_nothing(
 # Failures: the platform's or the file's, and what each costs
 
 
-def test_time_limit_is_a_platform_failure(team_member, phase, sweeper_settings, monkeypatch):
+def test_time_limit_is_retried_once_then_charged_to_the_file(
+    team_member, phase, sweeper_settings, monkeypatch
+):
     phase.time_limit_seconds = 7
     phase.save()
     submission = submit(team_member, phase)
@@ -271,16 +274,27 @@ def test_time_limit_is_a_platform_failure(team_member, phase, sweeper_settings, 
         raise SoftTimeLimitExceeded()
 
     monkeypatch.setattr(scoring, "evaluate", too_slow)
-    assert submission_score(submission_id=submission.pk) == "error"
+    # First run: maybe the worker's bad luck. The platform's cost: back to the queue.
+    assert submission_score(submission_id=submission.pk) == "retry"
+    submission.refresh_from_db()
+    assert (submission.state, submission.attempts) == (Submission.State.QUEUED, 1)
+    [first] = submission.runs.all()
+    assert (first.outcome, first.failure, first.limit_hit) == ("failed", "platform", "time")
+    assert "time limit of 7 s" in first.message
+    # Second run confirms it: the file's problem, counted as a failed file, no quota.
+    assert submission_score(submission_id=submission.pk) == "failed"
     submission.refresh_from_db()
     assert submission.state == Submission.State.FAILED
-    assert submission.failure == Submission.Failure.PLATFORM
-    assert submission.error_message.startswith("Platform problem")
-    assert "time limit of 7 s" in submission.error_message
+    assert (submission.failure, submission.limit_hit) == ("file", "time")
+    assert submission.error_message.startswith("Problem with your file")
+    assert "time limit of 7 s, in two runs" in submission.error_message
+    assert "header ad_id,cluster_id" in submission.error_message  # how to stay under it
     assert submission.counts_for_quota is False
+    quota = team_quota(team=submission.team, phase=phase)
+    assert (quota.failed_today, quota.limit_failures_today, quota.used_today) == (1, 1, 0)
 
 
-def test_memory_error_is_a_platform_failure(team_member, phase, monkeypatch):
+def test_memory_limit_is_retried_once_then_charged_to_the_file(team_member, phase, monkeypatch):
     submission = submit(team_member, phase)
 
     def too_big(*args, **kwargs):
@@ -288,11 +302,64 @@ def test_memory_error_is_a_platform_failure(team_member, phase, monkeypatch):
 
     monkeypatch.setattr(scoring, "evaluate", too_big)
 
+    assert submission_score(submission_id=submission.pk, memory_limit_mb=256) == "retry"
+    assert submission_score(submission_id=submission.pk, memory_limit_mb=256) == "failed"
+    submission.refresh_from_db()
+    assert (submission.failure, submission.limit_hit) == ("file", "memory")
+    assert "memory limit of 256 MB, in two runs" in submission.error_message
+    assert submission.counts_for_quota is False
+    runs = list(submission.runs.values_list("outcome", "failure", "limit_hit"))
+    assert runs == [("failed", "platform", "memory"), ("failed", "file", "memory")]
+
+
+def test_limit_hit_once_then_scored_costs_the_file_nothing(team_member, phase, monkeypatch):
+    submission = submit(team_member, phase)
+    evaluate = scoring.evaluate
+    calls = []
+
+    def unlucky_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise MemoryError()
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(scoring, "evaluate", unlucky_once)
+    assert submission_score(submission_id=submission.pk, memory_limit_mb=256) == "retry"
+    assert submission_score(submission_id=submission.pk, memory_limit_mb=256) == "scored"
+    submission.refresh_from_db()
+    assert (submission.state, submission.failure, submission.limit_hit) == ("scored", "", "")
+    assert team_quota(team=submission.team, phase=phase).failed_today == 0
+
+
+def test_limit_hit_on_the_last_attempt_stays_the_platforms(
+    team_member, phase, sweeper_settings, monkeypatch
+):
+    sweeper_settings.SCORING_MAX_ATTEMPTS = 1
+    submission = submit(team_member, phase)
+    monkeypatch.setattr(scoring, "evaluate", lambda *a, **k: (_ for _ in ()).throw(MemoryError()))
     assert submission_score(submission_id=submission.pk, memory_limit_mb=256) == "error"
     submission.refresh_from_db()
-    assert submission.failure == Submission.Failure.PLATFORM
-    assert "memory limit of 256 MB" in submission.error_message
-    assert submission.counts_for_quota is False
+    assert (submission.state, submission.failure) == ("failed", "platform")
+    assert "not a problem with your file" in submission.error_message
+
+
+def test_team_with_too_many_limit_failures_today_is_refused_until_the_reset(
+    team_member, phase, settings, monkeypatch
+):
+    settings.SCORING_LIMIT_FAILURES_PER_DAY = 2
+    phase.failed_daily_limit = 10
+    phase.save()
+    monkeypatch.setattr(scoring, "evaluate", lambda *a, **k: (_ for _ in ()).throw(MemoryError()))
+    for _ in range(2):
+        submission = submit(team_member, phase)
+        submission_score(submission_id=submission.pk, memory_limit_mb=256)
+        assert submission_score(submission_id=submission.pk, memory_limit_mb=256) == "failed"
+    with pytest.raises(SubmissionRefused) as refused:
+        submit(team_member, phase)
+    assert "needed more than the scoring memory or time limit" in str(refused.value)
+    assert "after the reset at" in str(refused.value)
+    tomorrow = timezone.now() + dt.timedelta(days=1)
+    assert team_quota(team=submission.team, phase=phase, now=tomorrow).limit_failures_today == 0
 
 
 def test_file_failure_says_it_is_the_file(team_member, phase):
@@ -304,14 +371,19 @@ def test_file_failure_says_it_is_the_file(team_member, phase):
     assert "a1" in submission.error_message
 
 
-def test_hard_time_limit_reported_by_worker_fails_that_run_only(team_member, phase):
+def test_hard_time_limit_reported_by_worker_handles_that_run_only(team_member, phase):
     submission = start_run(submit(team_member, phase))
     assert not submission_fail_time_limit(submission_id=submission.pk, task_id="another")
     tasks.score_submission.on_failure(TimeLimitExceeded(40), "t1", [str(submission.pk)], {}, None)
     submission.refresh_from_db()
-    assert submission.state == Submission.State.FAILED
-    assert submission.failure == Submission.Failure.PLATFORM
-    assert "time limit" in submission.error_message
+    assert submission.state == Submission.State.QUEUED  # first time: retried
+    [run] = submission.runs.all()
+    assert (run.outcome, run.limit_hit) == ("failed", "time")
+    assert "time limit" in run.message
+    second = submission_start(submission_id=submission.pk, task_id="t2")
+    tasks.score_submission.on_failure(TimeLimitExceeded(40), "t2", [str(submission.pk)], {}, None)
+    second.refresh_from_db()
+    assert (second.state, second.failure, second.limit_hit) == ("failed", "file", "time")
 
 
 def test_broker_outage_at_upload_keeps_the_submission_queued(

@@ -194,7 +194,7 @@ def test_burst_of_200_over_two_workers_scored_exactly_once(start_worker):
     assert all(count > 0 for count in by_worker.values()), by_worker  # both took a share
 
 
-def test_time_limit_and_memory_exhaustion_fail_refunded_worker_carries_on(start_worker):
+def test_time_limit_and_memory_exhaustion_retried_then_charged_worker_carries_on(start_worker):
     # 6 s: long enough that the greedy file meets its memory ceiling first even on a busy host.
     phase = factories.PhaseFactory(time_limit_seconds=6)
     user = submitting_team(phase, daily_limit=10)
@@ -219,15 +219,25 @@ def test_time_limit_and_memory_exhaustion_fail_refunded_worker_carries_on(start_
 
     assert first.state == after.state == "scored", worker.output()[-3000:]
     assert after.public_score == pytest.approx(1.0)
-    assert (slow.state, slow.failure) == ("failed", "platform")
-    assert "time limit of 6 s" in slow.error_message
-    assert (greedy.state, greedy.failure) == ("failed", "platform"), greedy.error_message
-    assert "memory limit of 64 MB" in greedy.error_message
+    # Each limit was hit twice (the retry confirms it): the file's problem, with the limit named.
+    assert (slow.state, slow.failure, slow.limit_hit) == ("failed", "file", "time")
+    assert "time limit of 6 s, in two runs" in slow.error_message
+    assert (greedy.state, greedy.failure) == ("failed", "file"), list(
+        greedy.runs.values_list("limit_hit", "message", "started_at", "finished_at")
+    )
+    assert "memory limit of 64 MB, in two runs" in greedy.error_message, list(
+        greedy.runs.values_list("limit_hit", "started_at", "finished_at")
+    )
     for failed in (slow, greedy):
-        assert failed.error_message.startswith("Platform problem")
-        assert "not a problem with your file" in failed.error_message
+        assert failed.error_message.startswith("Problem with your file")
         assert failed.counts_for_quota is False
-    assert team_quota(team=team, phase=phase).used_today == 2  # the two scored ones only
+        assert failed.attempts == 2
+        first_run = failed.runs.get(attempt=1)
+        assert (first_run.outcome, first_run.failure) == ("failed", "platform")
+        assert first_run.limit_hit == failed.limit_hit
+    quota = team_quota(team=team, phase=phase)
+    assert quota.used_today == 2  # the two scored ones only
+    assert (quota.failed_today, quota.limit_failures_today) == (2, 2)
     # One worker process served all four, one after the other: the limits cost it nothing.
     assert {run.worker for run in runs} == {first.worker}
 

@@ -5,8 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("competitions", "0007_housekeeping_run"),
-        ("competitions", "0007_challenge_generated_corpus"),  # both landed on 0006: one leaf again
+        ("competitions", "0008_challenge_generated_corpus"),
     ]
 
     operations = [

@@ -78,6 +78,10 @@ def world(transactional_db):
         event=dj, title="Link the ads", slug="link", summary="Which ads share an operator?",
         description="Predict the operator of each ad.", rules="Be kind. **No real data.**",
         evaluation="Pairwise F1 on the public part.", merger_deadline=now + dt.timedelta(days=5),
+        generated_corpus={"preset": "standard", "n_ads": 10_000, "seed": 0, "references": {
+            name: {split: {"pairwise_f1": f1, "bcubed_f1": 0.95} for split in ("public", "private")}
+            for name, f1 in (("contacts", 0.53), ("exact_text", 0.01), ("baseline", 0.74))
+        }},  # the reference scores card of a template challenge
     )  # fmt: skip
     phase = factories.PhaseFactory(challenge=challenge, name="Development")
     factories.PhaseFactory(  # a second phase: the leaderboard's phase selector
@@ -221,6 +225,7 @@ def test_organiser_pages(live_server, page, world):
         f"{base}/manage/events/new/",
         manage,
         f"{manage}challenges/new/",
+        f"{manage}challenges/template/",
         challenge,
         f"{challenge}phases/new/",
         f"{challenge}submissions/",

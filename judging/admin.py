@@ -1,4 +1,4 @@
-"""Read-only, like ``competitions/admin.py``: projects, conflicts, criteria, scores, prizes and
+"""Read-only, like ``competitions/admin.py``: projects, conflicts, panels, criteria, scores, votes, prizes and
 the results change only through the judging pages and their services (rules, audit log).
 Write-up files are not shown, not even their storage names."""
 
@@ -53,3 +53,16 @@ class ScoreSheetAdmin(ReadOnlyAdmin):
 @admin.register(models.EventResults)
 class EventResultsAdmin(ReadOnlyAdmin):
     list_display = ["event", "state", "published_at", "published_by"]
+
+
+@admin.register(models.Panel)
+class PanelAdmin(ReadOnlyAdmin):
+    list_display = ["name", "track", "weight", "order"]
+
+
+@admin.register(models.Vote)
+class VoteAdmin(ReadOnlyAdmin):
+    """Ballots are voided or restored only on the review page (reason, audit log)."""
+
+    list_display = ["voter", "project", "track", "ip", "created_at", "voided_at", "void_reason"]
+    list_filter = ["track"]

@@ -2,6 +2,9 @@
 feedback on its own project once the results are published, without judges' names unless
 the organiser shows them, and without any scores."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -76,3 +79,17 @@ def test_the_score_sheet_keeps_feedback_apart_from_the_comment(client, fed):
     )
     page = client.get(url).content.decode()
     assert "Feedback for the team" in page and "Great linkage" in page
+
+
+def test_feedback_is_in_the_scores_export_and_safe_for_spreadsheets(client, fed):
+    sheet = ScoreSheet.objects.get(project=fed.red_project)
+    sheet.feedback = '=HYPERLINK("http://evil")'
+    sheet.save()
+    client.force_login(fed.organiser)
+    url = reverse("judging:manage_scores_csv", args=[fed.event.slug, fed.challenge.slug])
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    header = rows[0]
+    assert header[-3:] == ["round", "panel", "feedback_to_team"]
+    feedback = {row[1]: row[-1] for row in rows[1:]}
+    assert feedback["Red"] == '\'=HYPERLINK("http://evil")'
+    assert feedback["Blue"] == "Blue-only remark."

@@ -392,6 +392,9 @@ SCORING_HEARTBEAT_STALE_SECONDS = float(os.environ.get("SCORING_HEARTBEAT_STALE_
 SCORING_TAKEOVER_STALE_SECONDS = float(os.environ.get("SCORING_TAKEOVER_STALE_SECONDS", "0"))
 # A task that cannot reach the database is sent again after 1, 2, 4, ... seconds, at most this.
 SCORING_DB_RETRY_MAX_SECONDS = float(os.environ.get("SCORING_DB_RETRY_MAX_SECONDS", "30"))
+# Memory each scoring worker process may keep prepared truths in (competitions/truth_cache.py),
+# least recently used out first; about 75 MB per million ads. 0: prepare the truth every run.
+SCORING_TRUTH_CACHE_MB = int(os.environ.get("SCORING_TRUTH_CACHE_MB", "512"))
 # Runs a submission gets before the sweeper gives up, fails it and refunds the team.
 SCORING_MAX_ATTEMPTS = int(os.environ.get("SCORING_MAX_ATTEMPTS", "3"))
 # A team whose files hit the memory or time limit in two runs this many times in a UTC day may

@@ -4,17 +4,20 @@
 >>> evaluate("ad-linkage", "truth.csv", "submission.csv")["public"]["pairwise_f1"]  # doctest: +SKIP
 """
 
-from .api import check_submission_header, evaluate, validate_truth
+from .api import check_submission_header, evaluate, prepare_truth, validate_truth
 from .errors import InvalidSubmission, InvalidTruth, ScoringError
 from .specs import TASKS, TaskSpec
+from .truth import PreparedTruth
 
 __all__ = [
     "TASKS",
     "InvalidSubmission",
     "InvalidTruth",
+    "PreparedTruth",
     "ScoringError",
     "TaskSpec",
     "check_submission_header",
     "evaluate",
+    "prepare_truth",
     "validate_truth",
 ]

@@ -9,13 +9,15 @@ import pyarrow.compute as pc
 
 from .columns import encode, refuse_empty
 from .errors import InvalidTruth, show
-from .io import read_csv
 from .linkage import Contingency, clustering_metrics, split_contingencies
 from .specs import TASKS
-from .truth import Truth, match_ids, read_truth, refuse_duplicates
+from .truth import PreparedTruth, Truth, index_ids, match_ids, read_truth, refuse_duplicates
 
 SPEC = TASKS["ad-linkage"]
 SPLITS = ("all", "public", "private")
+# Figures that count the participant's own ads: with ``per_split_counts=False`` the public and
+# private splits report them for the whole file, so that they say nothing about the split.
+FILE_FIGURES = ("coverage", "n_predicted_clusters", "largest_predicted_cluster")
 
 
 def read_clustering_truth(path, spec=SPEC) -> Truth:
@@ -60,10 +62,6 @@ def truth_summary(truth: Truth, labels: np.ndarray) -> dict:
     }
 
 
-def split_masks(truth: Truth) -> dict[str, np.ndarray | None]:
-    return {"all": None, "public": truth.is_public, "private": truth.is_private}
-
-
 def predicted_labels(
     n: int, rows: np.ndarray, codes: np.ndarray, values: pa.Array
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -98,29 +96,42 @@ def giant_cluster_warning(n: int, codes: np.ndarray, values: pa.Array) -> str | 
     )
 
 
-def evaluate_ad_linkage(truth_path, submission_path, *, skip: Collection[str] = ()) -> dict:
-    # pyarrow releases the GIL: parse the submission and factorise the two label columns in
-    # a second thread while this one reads the truth and matches the ids.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        submission = pool.submit(read_csv, submission_path, SPEC.submission_columns)
-        truth = read_clustering_truth(truth_path)
-        true_codes = pool.submit(encode, truth.column("cluster_id"))
-        table = submission.result()
+def prepare_linkage_truth(path, spec=SPEC) -> PreparedTruth:
+    """Read, check and index a clustering truth once (ad-linkage and pair-ranking)."""
+    truth = read_clustering_truth(path, spec)
+    index = index_ids(truth)
+    labels, _ = encode(truth.column("cluster_id"))
+    return PreparedTruth(spec.name, str(path), index, truth.is_public, truth.is_private, labels)
+
+
+def evaluate_ad_linkage(
+    truth: PreparedTruth,
+    table: pa.Table,
+    submission_path,
+    *,
+    skip: Collection[str] = (),
+    per_split_counts: bool = True,
+) -> dict:
+    # pyarrow releases the GIL: factorise the predicted labels in a second thread while this
+    # one matches the ids.
+    with ThreadPoolExecutor(max_workers=1) as pool:
         pred_codes = pool.submit(encode, table.column("cluster_id"))
         ids = table.column("ad_id")
         (rows,) = match_ids(truth, submission_path, [("ad_id", ids)])
         refuse_duplicates(rows, truth.n, ids, "ad_id")
-        true_labels, _ = true_codes.result()
         codes, values = pred_codes.result()
 
     n = truth.n
     pred_labels, submitted, codes = predicted_labels(n, rows, codes, values)
-    tables = split_contingencies(true_labels, pred_labels, truth.is_public)
+    tables = split_contingencies(truth.target, pred_labels, truth.is_public)
     coverage = (submitted, submitted[truth.is_public], submitted[truth.is_private])
     result = {
         split: score(table_, float(share.mean()), skip)
         for split, table_, share in zip(SPLITS, tables, coverage, strict=True)
     }
+    if not per_split_counts:
+        for split in ("public", "private"):
+            result[split].update({name: result["all"][name] for name in FILE_FIGURES})
 
     warnings = []
     missing = n - len(rows)
@@ -144,5 +155,5 @@ def score(table: Contingency, coverage: float, skip: Collection[str] = ()) -> di
 
 def validate_ad_linkage_truth(path) -> dict:
     truth, labels = read_linkage_truth(path)
-    match_ids(truth, path, [])  # unique ids
+    index_ids(truth)  # unique ids
     return truth_summary(truth, labels)

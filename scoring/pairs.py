@@ -14,13 +14,13 @@ true pairs has no average precision (None).
 """
 
 import numpy as np
+import pyarrow as pa
 
-from .adlinkage import read_linkage_truth, split_masks, truth_summary
+from .adlinkage import read_linkage_truth, truth_summary
 from .columns import describe_lines, parse_floats
 from .errors import InvalidSubmission, count, examples
-from .io import read_csv
 from .specs import TASKS
-from .truth import match_ids
+from .truth import PreparedTruth, index_ids, match_ids
 
 SPEC = TASKS["pair-ranking"]
 CUTOFFS = (100, 1000)
@@ -67,9 +67,8 @@ def precision_at(k: int, scores: np.ndarray, found: np.ndarray, ends: np.ndarray
     return (before + taken * in_block / (block_end - block_start + 1)) / k
 
 
-def evaluate_pair_ranking(truth_path, submission_path) -> dict:
-    truth, labels = read_linkage_truth(truth_path, SPEC)
-    table = read_csv(submission_path, SPEC.submission_columns)
+def evaluate_pair_ranking(truth: PreparedTruth, table: pa.Table, submission_path) -> dict:
+    labels = truth.target
     first, second = match_ids(
         truth,
         submission_path,
@@ -102,7 +101,7 @@ def evaluate_pair_ranking(truth_path, submission_path) -> dict:
 
     hits = labels[first] == labels[second]
     result: dict = {}
-    for split, mask in split_masks(truth).items():
+    for split, mask in (("all", None), ("public", truth.is_public), ("private", truth.is_private)):
         if mask is None:
             result[split] = ranking_metrics(scores, hits, true_pair_count(labels))
         else:
@@ -121,7 +120,7 @@ def evaluate_pair_ranking(truth_path, submission_path) -> dict:
 
 def validate_pair_ranking_truth(path) -> dict:
     truth, labels = read_linkage_truth(path, SPEC)
-    match_ids(truth, path, [])
+    index_ids(truth)
     summary = truth_summary(truth, labels)
     summary["n_public_true_pairs"] = true_pair_count(labels[truth.is_public])
     summary["n_private_true_pairs"] = true_pair_count(labels[truth.is_private])

@@ -8,13 +8,21 @@ when the split's truth has one class only) is reported as None.
 import math
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from .columns import describe_lines, encode, parse_floats, refuse_empty, to_numpy
 from .errors import InvalidSubmission, InvalidTruth, examples, show
-from .io import read_csv
 from .specs import TaskSpec
-from .truth import Truth, match_ids, read_truth, refuse_duplicates, refuse_missing
+from .truth import (
+    PreparedTruth,
+    Truth,
+    index_ids,
+    match_ids,
+    read_truth,
+    refuse_duplicates,
+    refuse_missing,
+)
 
 BINARY_LABELS = ("0", "1")
 
@@ -95,10 +103,17 @@ SCORERS = {
 }
 
 
-def evaluate_tabular(spec: TaskSpec, truth_path, submission_path) -> dict:
-    truth = read_truth(spec, truth_path)
+def prepare_tabular_truth(spec: TaskSpec, path) -> PreparedTruth:
+    truth = read_truth(spec, path)
+    index = index_ids(truth)
     y_true = _truth_target(spec, truth)
-    table = read_csv(submission_path, spec.submission_columns)
+    return PreparedTruth(spec.name, str(path), index, truth.is_public, truth.is_private, y_true)
+
+
+def evaluate_tabular(
+    spec: TaskSpec, truth: PreparedTruth, table: pa.Table, submission_path
+) -> dict:
+    y_true = truth.target
     id_name = spec.submission_columns[0]
     ids = table.column(id_name)
     (rows,) = match_ids(truth, submission_path, [(id_name, ids)])
@@ -119,7 +134,7 @@ def evaluate_tabular(spec: TaskSpec, truth_path, submission_path) -> dict:
 
 def validate_tabular_truth(spec: TaskSpec, path) -> dict:
     truth = read_truth(spec, path)
-    match_ids(truth, path, [])
+    index_ids(truth)
     y_true = _truth_target(spec, truth)
     summary = {
         "n_rows": truth.n,

@@ -9,6 +9,7 @@ import pyarrow.compute as pc
 
 from .columns import describe_lines, encode, refuse_empty, to_numpy
 from .errors import InvalidSubmission, InvalidTruth, count, examples, show
+from .idindex import IdIndex
 from .io import read_csv
 from .specs import TaskSpec
 
@@ -29,6 +30,40 @@ class Truth:
 
     def column(self, name: str) -> pa.ChunkedArray:
         return self.table.column(name)
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedTruth:
+    """A truth file read, checked and indexed once, to score any number of submissions.
+
+    Made by ``scoring.prepare_truth(task, path)``; holds only what scoring needs: the ids and
+    their index, the Public/Private flags, and the task's target (cluster codes for the
+    linkage tasks, the labels or values for the tabular ones). Never changed after it is made,
+    so one object may serve several threads.
+    """
+
+    task: str
+    path: str
+    index: IdIndex
+    is_public: np.ndarray
+    is_private: np.ndarray
+    target: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return self.index.n
+
+    @property
+    def ids(self) -> pa.Array:
+        return self.index.values
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held, roughly (object arrays counted at 64 bytes an item)."""
+        target = self.target.nbytes
+        if self.target.dtype == object:
+            target += 64 * len(self.target)
+        return self.index.nbytes + self.is_public.nbytes + self.is_private.nbytes + target
 
 
 def read_truth(spec: TaskSpec, path) -> Truth:
@@ -59,58 +94,55 @@ def read_truth(spec: TaskSpec, path) -> Truth:
     return Truth(path, table, table.column(id_name), is_public, is_private)
 
 
-def _same_ids(expected: pa.ChunkedArray, given: pa.ChunkedArray) -> bool:
+def _same_ids(expected: pa.Array, given: pa.ChunkedArray) -> bool:
     """Whether two id columns are equal row by row (tried on a few rows first)."""
     if len(expected) != len(given):
         return False
+    given = given.cast(expected.type)
     head = min(len(expected), 1000)
     if not pc.all(pc.equal(expected.slice(0, head), given.slice(0, head))).as_py():
         return False
     return bool(pc.all(pc.equal(expected, given)).as_py())
 
 
-def match_ids(
-    truth: Truth,
-    submission_path,
-    submitted: list[tuple[str, pa.ChunkedArray]],
-) -> list[np.ndarray]:
-    """For each submitted id column, the truth row of every id.
-
-    Factorises the truth ids and all submitted ids together, once: dictionary codes come in
-    order of first appearance, so when the truth ids are unique the code of truth row i is i and
-    any code >= n is an id the truth does not have. Raises InvalidTruth for duplicate truth ids,
-    InvalidSubmission for empty or unknown submitted ids (naming only the participant's ids).
-    A single column equal to the truth ids row by row skips the joint factorisation.
-    """
-    n = truth.n
-    if len(submitted) == 1 and _same_ids(truth.ids, submitted[0][1]):
-        # The common case of a file in the order of the truth: only the truth ids need hashing.
-        _, dictionary = encode(truth.ids)
-        if len(dictionary) == n:
-            return [np.arange(n, dtype=np.int64)]
-    chunks = list(truth.ids.chunks)
-    for _, column in submitted:
-        chunks.extend(column.chunks)
-    codes, dictionary = encode(pa.chunked_array(chunks, type=pa.string()))
-    truth_codes = codes[:n]
-    if int(truth_codes.max()) != n - 1:
-        counts = np.bincount(truth_codes)
-        repeated = np.flatnonzero(counts > 1)
+def index_ids(truth: Truth) -> IdIndex:
+    """The truth's ids indexed for matching (see ``idindex.py``); InvalidTruth if one repeats."""
+    index = IdIndex.build(truth.ids)
+    if len(index.duplicated):
+        # Rare and only for the organiser: name the repeated ids in order of first appearance.
+        codes, dictionary = encode(truth.ids)
+        repeated = np.flatnonzero(np.bincount(codes) > 1)
         name = truth.table.column_names[0]
         raise InvalidTruth(
             f"{name} values must be unique: {len(repeated):,} appear more than once: "
             f"{examples(dictionary.take(pa.array(repeated[:10])).to_pylist(), len(repeated))}."
         )
+    return index
+
+
+def match_ids(
+    truth: "PreparedTruth",
+    submission_path,
+    submitted: list[tuple[str, pa.ChunkedArray]],
+) -> list[np.ndarray]:
+    """For each submitted id column, the truth row of every id.
+
+    The truth's ids were indexed once (``index_ids``); each column is looked up in that index,
+    so only the submitted ids are hashed. Raises InvalidSubmission for empty or unknown
+    submitted ids (naming only the participant's ids). A single column equal to the truth ids
+    row by row (a file in the order of the truth) needs no lookup at all.
+    """
+    n = truth.n
+    if len(submitted) == 1 and _same_ids(truth.ids, submitted[0][1]):
+        return [np.arange(n, dtype=np.int64)]
     result = []
-    start = n
     for name, column in submitted:
-        rows = codes[start : start + len(column)]
-        start += len(column)
+        rows = truth.index.lookup(column)
         refuse_empty(submission_path, column, name, InvalidSubmission)
-        unknown = rows >= n
-        if unknown.any():
-            distinct = np.unique(rows[unknown])  # codes are in order of first appearance
-            values = dictionary.take(pa.array(distinct[:10])).to_pylist()
+        unknown = np.flatnonzero(rows < 0)
+        if len(unknown):
+            distinct = pc.unique(column.take(pa.array(unknown)))  # in order of first appearance
+            values = distinct.slice(0, 10).to_pylist()
             ids = "id is" if len(distinct) == 1 else "ids are"
             raise InvalidSubmission(
                 f"Unknown {name}: {len(distinct):,} {ids} not in this challenge's data: "
@@ -136,7 +168,7 @@ def refuse_duplicates(rows: np.ndarray, n: int, ids: pa.ChunkedArray, name: str)
         )
 
 
-def refuse_missing(rows: np.ndarray, truth: Truth, name: str) -> None:
+def refuse_missing(rows: np.ndarray, truth: "PreparedTruth", name: str) -> None:
     """Every truth id present (for tasks where a missing prediction cannot be scored)."""
     present = np.zeros(truth.n, dtype=bool)
     present[rows] = True

@@ -22,6 +22,7 @@ import scoring
 
 from ..models import Challenge, Phase, ScoringRun, Submission
 from ..storage import local_path
+from ..truth_cache import evaluate_submission
 from ..worker import Heartbeat, memory_ceiling, out_of_memory, warm_up_once
 from .standings import lock_submission_team, standing_refresh
 
@@ -315,11 +316,11 @@ def submission_score(
             settings.SCORING_HEARTBEAT_SECONDS,
             name=f"heartbeat-{submission.pk}",
         ):
-            with local_path(phase.truth_file) as truth, local_path(submission.file) as predicted:
+            with local_path(submission.file) as predicted:
                 if memory_limit_mb:
                     warm_up_once()
                 with memory_ceiling(memory_limit_mb):
-                    result = scoring.evaluate(phase.challenge.task, truth, predicted)
+                    result = evaluate_submission(phase, predicted)
     except scoring.InvalidSubmission as error:
         submission_record_failure(
             submission=submission,

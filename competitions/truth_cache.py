@@ -87,6 +87,13 @@ def truth_cache() -> TruthCache:
 
 def evaluate_submission(phase: Phase, submission_path: str) -> dict:
     """Score a file against the phase's truth, kept warm, as participants are shown it: the
-    figures that count ads (coverage, cluster counts) are those of the whole file."""
+    figures that count ads (coverage, cluster counts) are those of the whole file. A file
+    larger than SUBMISSION_MAX_DECOMPRESSED_BYTES once decompressed is refused unparsed."""
     prepared = truth_cache().get(phase)
-    return scoring.evaluate(phase.challenge.task, prepared, submission_path, per_split_counts=False)
+    return scoring.evaluate(
+        phase.challenge.task,
+        prepared,
+        submission_path,
+        per_split_counts=False,
+        max_bytes=settings.SUBMISSION_MAX_DECOMPRESSED_BYTES,
+    )

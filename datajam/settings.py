@@ -310,6 +310,11 @@ TEAM_INVITE_EMAILS_PER_DAY = int(os.environ.get("TEAM_INVITE_EMAILS_PER_DAY", "2
 
 # Uploads: refused above this size before anything is stored.
 SUBMISSION_MAX_BYTES = int(os.environ.get("SUBMISSION_MAX_BYTES", str(200 * 1024 * 1024)))
+# ... and once decompressed (a .csv.gz is read through at upload, in chunks, and stopped here;
+# the worker checks again before parsing): a gzip bomb is refused as a file error.
+SUBMISSION_MAX_DECOMPRESSED_BYTES = int(
+    os.environ.get("SUBMISSION_MAX_DECOMPRESSED_BYTES", str(1024 * 1024 * 1024))
+)
 # Project write-ups (PDF or Markdown): refused above this size.
 PROJECT_WRITEUP_MAX_BYTES = int(os.environ.get("PROJECT_WRITEUP_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -4,7 +4,13 @@
 >>> evaluate("ad-linkage", "truth.csv", "submission.csv")["public"]["pairwise_f1"]  # doctest: +SKIP
 """
 
-from .api import check_submission_header, evaluate, prepare_truth, validate_truth
+from .api import (
+    check_submission_header,
+    check_submission_size,
+    evaluate,
+    prepare_truth,
+    validate_truth,
+)
 from .errors import InvalidSubmission, InvalidTruth, ScoringError
 from .specs import TASKS, TaskSpec
 from .truth import PreparedTruth
@@ -17,6 +23,7 @@ __all__ = [
     "ScoringError",
     "TaskSpec",
     "check_submission_header",
+    "check_submission_size",
     "evaluate",
     "prepare_truth",
     "validate_truth",

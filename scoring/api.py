@@ -4,9 +4,10 @@ import math
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from os import PathLike
+from typing import BinaryIO
 
 from .adlinkage import evaluate_ad_linkage, prepare_linkage_truth, validate_ad_linkage_truth
-from .io import check_header, read_csv
+from .io import check_header, check_size, read_csv
 from .pairs import evaluate_pair_ranking, validate_pair_ranking_truth
 from .specs import get_spec
 from .tabular import evaluate_tabular, prepare_tabular_truth, validate_tabular_truth
@@ -36,6 +37,7 @@ def evaluate(
     *,
     skip: Collection[str] = (),
     per_split_counts: bool = True,
+    max_bytes: int | None = None,
 ) -> dict:
     """Score a submission on all ads and on the public and private splits.
 
@@ -50,19 +52,22 @@ def evaluate(
     it, the benchmark does to compare like with like. ``per_split_counts=False`` reports the
     figures that count the file's ads (``coverage`` and the predicted cluster counts) for the
     whole file in every split, so they reveal nothing about which ads are Public: the
-    platform passes it for what participants see.
+    platform passes it for what participants see. ``max_bytes`` caps the submission's size
+    once decompressed: a larger file (a gzip bomb) is refused before it is parsed.
     """
     spec = get_spec(task)
     if isinstance(truth, PreparedTruth):
         if truth.task != spec.name:
             raise ValueError(f"this truth was prepared for {truth.task!r}, not {spec.name!r}")
         prepared = truth
-        table = read_csv(submission_path, spec.submission_columns)
+        table = read_csv(submission_path, spec.submission_columns, max_bytes=max_bytes)
     else:
         # Read the submission in a second thread while this one prepares the truth (pyarrow
         # releases the GIL); a broken truth is reported first, as it is the platform's fault.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            reading = pool.submit(read_csv, submission_path, spec.submission_columns)
+            reading = pool.submit(
+                read_csv, submission_path, spec.submission_columns, max_bytes=max_bytes
+            )
             try:
                 prepared = prepare_truth(spec.name, truth)
             except BaseException:
@@ -103,3 +108,10 @@ def validate_truth(task: str, truth_path: Path) -> dict:
 def check_submission_header(task: str, path: Path) -> None:
     """Cheap upload-time check of the first KBs: readable, UTF-8, the right header, some rows."""
     check_header(path, get_spec(task).submission_columns)
+
+
+def check_submission_size(source: Path | BinaryIO, max_bytes: int) -> None:
+    """Upload-time check that a file (a path or an open binary file) is at most ``max_bytes``
+    once decompressed; a gzip file is inflated in chunks, never kept, and stopped at the limit.
+    Raises InvalidSubmission."""
+    check_size(source, max_bytes)

@@ -11,10 +11,12 @@ import codecs
 import csv
 import gzip
 import io
+import os
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from os import PathLike
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -25,6 +27,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
 UTF8_BOM = codecs.BOM_UTF8
 HEAD_BYTES = 64 * 1024
+READ_CHUNK = 1024 * 1024
 
 Path = str | PathLike
 
@@ -193,6 +196,9 @@ def _diagnose(
         return error(
             f"The file is not UTF-8 text (byte 0x{byte:02x} on line {line}). Save it as UTF-8 CSV."
         )
+    opened = _unclosed_quote_line(path)
+    if opened is not None:
+        return _unclosed_quote_error(opened, error)
     located = _ragged_lines(path, len(columns))
     if located is None:
         return None
@@ -206,15 +212,153 @@ def _diagnose(
     )
 
 
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.0f} MB" if size >= 10**6 else f"{size:,} bytes"
+
+
+def _too_big(limit: int, error: type[ScoringError]) -> ScoringError:
+    return error(
+        f"The file is larger than {_mb(limit)} once decompressed, the limit for a file here. "
+        "Upload a smaller file (only the columns asked for, one row per id)."
+    )
+
+
+def _gunzip(source: BinaryIO, limit: int | None, error: type[ScoringError]) -> bytearray:
+    """Decompress a gzip stream (every member) into memory, refusing it past ``limit`` bytes as
+    soon as that is certain: a gzip bomb costs at most ``limit`` bytes and the time to make them."""
+    out = bytearray()
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    room = (limit if limit is not None else 2**62) + 1
+    try:
+        while True:
+            chunk = inflater.unconsumed_tail or source.read(READ_CHUNK)
+            if not chunk and not inflater.unused_data:
+                break
+            if inflater.eof:  # another member follows
+                chunk, inflater = (
+                    inflater.unused_data + chunk,
+                    zlib.decompressobj(16 + zlib.MAX_WBITS),
+                )
+                if not chunk.strip(b"\0"):
+                    break  # trailing zero padding, as some tools write
+            out += inflater.decompress(chunk, max(room - len(out), 1))
+            if len(out) >= room:
+                raise _too_big(limit, error)
+        if not inflater.eof:
+            raise error("The gzip archive is truncated: upload the whole .csv.gz file again.")
+    except zlib.error as exc:
+        raise error(
+            f"The file starts like a gzip archive but could not be decompressed ({exc}). "
+            "Upload a plain .csv file or a valid .csv.gz."
+        ) from None
+    return out
+
+
+def check_size(
+    source: Path | BinaryIO, limit: int, error: type[ScoringError] = InvalidSubmission
+) -> None:
+    """Refuse a file larger than ``limit`` bytes, once decompressed (gzip is read through,
+    in chunks, and stopped at the limit; nothing of it is kept)."""
+    if not hasattr(source, "read"):
+        with open(source, "rb") as raw:
+            return check_size(raw, limit, error)
+    start = source.read(2)
+    if start != GZIP_MAGIC:
+        if source.seekable():
+            if source.seek(0, os.SEEK_END) > limit:
+                raise _too_big(limit, error)
+            return None
+        size = len(start)
+        while chunk := source.read(READ_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise _too_big(limit, error)
+        return None
+    counted = 0
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    chunk = start + source.read(READ_CHUNK)
+    try:
+        while chunk:
+            counted += len(inflater.decompress(chunk, READ_CHUNK))
+            if counted > limit:
+                raise _too_big(limit, error)
+            if inflater.eof and inflater.unused_data:
+                chunk, inflater = inflater.unused_data, zlib.decompressobj(16 + zlib.MAX_WBITS)
+                if not chunk.strip(b"\0"):
+                    break
+                continue
+            chunk = inflater.unconsumed_tail or source.read(READ_CHUNK)
+    except zlib.error as exc:
+        raise error(
+            f"The file starts like a gzip archive but could not be decompressed ({exc}). "
+            "Upload a plain .csv file or a valid .csv.gz."
+        ) from None
+    return None
+
+
+def _unclosed_quote_line(path: Path) -> int | None:
+    """The line where the file's last record starts, if that record opens a quoted field that
+    the end of the file leaves open (the csv module in strict mode says "unexpected end")."""
+    last = None
+    for record in _records(path):
+        last = record[0]
+    if last is None:
+        return None
+    with open_text(path) as text:
+        for _ in range(last - 1):
+            text.readline()
+        rest = text.read()
+    try:
+        for _ in csv.reader(io.StringIO(rest, newline=""), strict=True):
+            pass
+    except csv.Error as exc:
+        if "unexpected end" in str(exc):
+            return last
+    return None
+
+
+def _refuse_unclosed_quote(path: Path, table: pa.Table, error: type[ScoringError]) -> None:
+    """A quote opened and never closed makes the rest of the file one value of the last row:
+    pyarrow (like RFC 4180 readers) accepts it. Only a last row holding a line break needs the
+    slow look at the file."""
+    if table.num_rows == 0:
+        return
+    values = [table.column(i)[table.num_rows - 1].as_py() for i in range(table.num_columns)]
+    if not any("\n" in v or "\r" in v for v in values if isinstance(v, str)):
+        return
+    line = _unclosed_quote_line(path)
+    if line is not None:
+        raise _unclosed_quote_error(line, error)
+
+
+def _unclosed_quote_error(line: int, error: type[ScoringError]) -> ScoringError:
+    return error(
+        f'Line {line} opens a quoted field (") that is never closed, so everything after it '
+        "to the end of the file would be one value. Close the quote (a quote inside a quoted "
+        'value is written twice: "") or remove it.'
+    )
+
+
 def read_csv(
-    path: Path, columns: tuple[str, ...], error: type[ScoringError] = InvalidSubmission
+    path: Path,
+    columns: tuple[str, ...],
+    error: type[ScoringError] = InvalidSubmission,
+    max_bytes: int | None = None,
 ) -> pa.Table:
-    """The whole file as a table of string columns named ``columns``, or ``error``."""
+    """The whole file as a table of string columns named ``columns``, or ``error``.
+
+    ``max_bytes`` caps the size of the (decompressed) file: past it the file is refused before
+    it is parsed, and a gzip file is never inflated beyond it.
+    """
     check_header(path, columns, error)
     expected = ",".join(columns)
-    source = (
-        pa.input_stream(str(path), compression="gzip") if _is_gzip(path) else pa.OSFile(str(path))
-    )
+    if _is_gzip(path):
+        with open(path, "rb") as raw:
+            source = pa.BufferReader(pa.py_buffer(_gunzip(raw, max_bytes, error)))
+    else:
+        if max_bytes is not None and os.path.getsize(path) > max_bytes:
+            raise _too_big(max_bytes, error)
+        source = pa.OSFile(str(path))
     try:
         with source:
             table = pa_csv.read_csv(
@@ -238,4 +382,5 @@ def read_csv(
         )
     if table.num_rows == 0:
         raise error(f"The file has the header {expected} but no data rows below it.")
+    _refuse_unclosed_quote(path, table, error)
     return table

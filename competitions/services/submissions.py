@@ -72,8 +72,11 @@ def _check_upload(*, phase: Phase, uploaded: UploadedFile) -> None:
         tmp.flush()
         try:
             scoring.check_submission_header(phase.challenge.task, tmp.name)
+            scoring.check_submission_size(uploaded, settings.SUBMISSION_MAX_DECOMPRESSED_BYTES)
         except scoring.InvalidSubmission as error:
             raise InvalidFile(str(error)) from None
+        finally:
+            uploaded.seek(0)
 
 
 def _check_phase_open(phase: Phase, now) -> None:

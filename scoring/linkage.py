@@ -130,7 +130,12 @@ def _f1(precision: float, recall: float) -> float:
 
 def _xlogx_sum(values: np.ndarray) -> float:
     values = values.astype(np.float64, copy=False)
-    return float(np.dot(values, np.log(values)))
+    # Most counts are 1 (singletons, cells of one ad), whose log is exactly 0: take the log of
+    # the others only. The dot product sees the same numbers as with a log of every count.
+    logs = np.zeros(len(values))
+    many = values > 1
+    logs[many] = np.log(values[many])
+    return float(np.dot(values, logs))
 
 
 def pair_counts(table: Contingency) -> dict[str, int]:
@@ -217,14 +222,13 @@ def information(table: Contingency) -> tuple[float, float, float]:
     n = table.n
     n_rows, n_cols = len(table.row_sizes), len(table.col_sizes)
     log_n = log(n)
-    h_true = max(0.0, log_n - _xlogx_sum(table.row_sizes) / n) if n_rows > 1 else 0.0
-    h_pred = max(0.0, log_n - _xlogx_sum(table.col_sizes) / n) if n_cols > 1 else 0.0
+    s_rows = _xlogx_sum(table.row_sizes) if n_rows > 1 else 0.0
+    s_cols = _xlogx_sum(table.col_sizes) if n_cols > 1 else 0.0
+    h_true = max(0.0, log_n - s_rows / n) if n_rows > 1 else 0.0
+    h_pred = max(0.0, log_n - s_cols / n) if n_cols > 1 else 0.0
     if n_rows == 1 or n_cols == 1:
         return h_true, h_pred, 0.0  # one side is a single cluster: no information
-    mutual_info = (
-        log_n
-        + (_xlogx_sum(table.cells) - _xlogx_sum(table.row_sizes) - _xlogx_sum(table.col_sizes)) / n
-    )
+    mutual_info = log_n + (_xlogx_sum(table.cells) - s_rows - s_cols) / n
     return h_true, h_pred, min(max(mutual_info, 0.0), h_true, h_pred)
 
 

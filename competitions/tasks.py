@@ -23,11 +23,13 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 
+from .services.cleanup import orphan_files_clean
 from .services.scoring import SCORE_TASK, submission_fail_time_limit, submission_score
 from .services.sweeper import submissions_sweep, sweep_if_beat_silent
 from .worker import in_pool_child
 
 SWEEP_TASK = "scoring.tasks.sweep_submissions"
+CLEAN_TASK = "competitions.tasks.clean_orphan_files"
 logger = logging.getLogger(__name__)
 
 
@@ -82,6 +84,12 @@ def _database_unreachable(error: DatabaseError) -> None:
 def sweep_submissions() -> str:
     """Run by beat every SCORING_SWEEP_INTERVAL_SECONDS (see datajam/celery.py)."""
     return str(submissions_sweep(ran_by="beat"))
+
+
+@shared_task(name=CLEAN_TASK, acks_late=False)
+def clean_orphan_files() -> str:
+    """Run by beat every ORPHAN_CLEAN_INTERVAL_SECONDS (see datajam/celery.py)."""
+    return str(orphan_files_clean())
 
 
 def _watch_beat(worker: str, interval: float, stop: threading.Event) -> None:

@@ -53,3 +53,18 @@ def _schedule_handin_reminders(sender, **kwargs) -> None:
         name="remind teams of the project hand-in",
         expires=interval,
     )
+
+
+@app.on_after_configure.connect
+def _schedule_orphan_cleanup(sender, **kwargs) -> None:
+    """Beat has stored uploads without a row and leftover temporary files deleted
+    (competitions/services/cleanup.py)."""
+    from django.conf import settings
+
+    interval = settings.ORPHAN_CLEAN_INTERVAL_SECONDS
+    sender.add_periodic_task(
+        interval,
+        sender.signature("competitions.tasks.clean_orphan_files"),
+        name="delete orphan files",
+        expires=interval,
+    )

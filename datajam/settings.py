@@ -308,6 +308,13 @@ STORAGES = {
 # Invitation e-mails one team may have the platform send per day (00:00 UTC reset).
 TEAM_INVITE_EMAILS_PER_DAY = int(os.environ.get("TEAM_INVITE_EMAILS_PER_DAY", "20"))
 
+# A stored submission file without a row (its web process died before the commit) and leftover
+# temporary upload files are deleted once this old, every ORPHAN_CLEAN_INTERVAL_SECONDS.
+ORPHAN_FILE_AGE_SECONDS = float(os.environ.get("ORPHAN_FILE_AGE_SECONDS", "3600"))
+ORPHAN_CLEAN_INTERVAL_SECONDS = float(os.environ.get("ORPHAN_CLEAN_INTERVAL_SECONDS", "3600"))
+# Where Django writes uploads above FILE_UPLOAD_MAX_MEMORY_SIZE while they arrive (None: the
+# system's temporary folder); the cleanup looks there for uploads a killed process left.
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 # Uploads: refused above this size before anything is stored.
 SUBMISSION_MAX_BYTES = int(os.environ.get("SUBMISSION_MAX_BYTES", str(200 * 1024 * 1024)))
 # ... and once decompressed (a .csv.gz is read through at upload, in chunks, and stopped here;
@@ -360,6 +367,7 @@ CELERY_TASK_ROUTES = {
     "scoring.tasks.score_submission": {"queue": "scoring"},
     # Housekeeping goes to its own queue so a backlog of scoring never delays it.
     "scoring.tasks.sweep_submissions": {"queue": "default"},
+    "competitions.tasks.clean_orphan_files": {"queue": "default"},
     "judging.tasks.remind_handins": {"queue": "default"},
 }
 # A worker process is replaced once a task leaves it above this resident size (KiB).

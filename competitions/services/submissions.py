@@ -131,7 +131,9 @@ def submission_create(
     """Store the upload and queue it for scoring, or refuse it with a reason.
 
     The team row is locked while the quota is counted, so parallel uploads of one team are
-    counted exactly; a refused upload leaves no row and no file behind.
+    counted exactly; a refused upload leaves no row and no file behind. A process killed
+    between storing the file and committing the row leaves the file alone, which the periodic
+    cleanup deletes once it is old (``cleanup.orphan_files_clean``).
     """
     now = now or timezone.now()
     challenge = phase.challenge

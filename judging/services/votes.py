@@ -5,8 +5,9 @@
   team's; changeable until the window closes (the same ballot changes, and counts its
   changes).
 - **Rate-limited**: at most ``VOTES_PER_PERSON_PER_MINUTE`` casts per person and
-  ``VOTES_PER_NETWORK_PER_MINUTE`` per network block (IPv4 /24, IPv6 /48), counted in the
-  shared cache, so a script cannot churn ballots.
+  ``VOTES_PER_NETWORK_PER_MINUTE`` per network block (IPv4 /24, IPv6 /48) in the current and
+  the previous minute together, counted in the shared cache, so a script cannot churn
+  ballots.
 - **Hidden until reviewed**: no page shows any tally while the window is open, not even to
   organisers; after it closes the organisers review the ballots with their signals of ballot
   stuffing (``selectors/votes.py``), void suspicious ones with a reason (audit-logged; a
@@ -52,15 +53,17 @@ def _has_verified_email(user) -> bool:
 
 
 def _rate_limited(key: str, limit: int) -> bool:
-    """Count one more cast under ``key`` this minute; whether it goes over ``limit``."""
-    bucket = f"judging-vote:{key}:{int(timezone.now().timestamp() // 60)}"
-    cache.add(bucket, 0, 120)
+    """Count one more cast under ``key``; whether this minute's and the last minute's casts
+    together go over ``limit`` (so a burst across a minute's boundary is still caught)."""
+    minute = int(timezone.now().timestamp() // 60)
+    bucket = f"judging-vote:{key}:{minute}"
+    cache.add(bucket, 0, 180)
     try:
         count = cache.incr(bucket)
     except ValueError:  # expired between add and incr
-        cache.set(bucket, 1, 120)
+        cache.set(bucket, 1, 180)
         count = 1
-    return count > limit
+    return count + (cache.get(f"judging-vote:{key}:{minute - 1}") or 0) > limit
 
 
 def vote_refusal(track: Track, voter, now=None) -> str | None:

@@ -251,3 +251,17 @@ def test_the_voting_endpoints_under_hostile_input(client, voting):
     # A track without a vote has no voting page.
     Track.objects.filter(pk=t.track.pk).update(vote_opens_at=None, vote_closes_at=None)
     assert client.get(url).status_code == 404
+
+
+def test_voting_is_rate_limited_per_network_block(voting, monkeypatch):
+    from judging.services import votes
+
+    t = voting
+    monkeypatch.setattr(votes, "VOTES_PER_NETWORK_PER_MINUTE", 3)
+    for index in range(3):
+        vote_cast(track=t.track, project=t.red_project, voter=_voter(), ip=f"100.64.7.{index}")
+    with pytest.raises(JudgingRefused, match="Too many votes"):
+        vote_cast(track=t.track, project=t.red_project, voter=_voter(), ip="100.64.7.200")
+    # Another block is not affected.
+    vote_cast(track=t.track, project=t.red_project, voter=_voter(), ip="100.64.8.1")
+    assert Vote.objects.count() == 4

@@ -92,8 +92,8 @@ class Api:
             results += body["results"]
         return results
 
-    def stream(self, path: str, **params) -> requests.Response:
-        return self._send("GET", path, params=params or None, stream=True)
+    def stream(self, path: str, headers: dict | None = None) -> requests.Response:
+        return self._send("GET", path, headers=headers, stream=True)
 
     def text(self, path: str, **params) -> str:
         response = self._send("GET", path, params=params or None)

@@ -13,7 +13,14 @@ from tqdm import tqdm
 
 from . import __version__, config
 from .client import Api, split_target
-from .errors import EXIT_CODES_HELP, NOT_FOUND, SCORING_FAILED, WAIT_TIMEOUT, CliError
+from .errors import (
+    EXIT_CODES_HELP,
+    NO_SERVER,
+    NOT_FOUND,
+    SCORING_FAILED,
+    WAIT_TIMEOUT,
+    CliError,
+)
 
 FINAL_STATES = {"scored", "failed"}
 
@@ -128,7 +135,8 @@ def download(target, directory, force):
     """Download the challenge's public data files (accept its rules on the site first).
 
     Each file is written to a .part file and renamed when complete, so an interrupted download
-    never leaves a truncated file; a file already there with the right size is skipped."""
+    never leaves a truncated file, and running the command again resumes it from where it
+    stopped; a file already there with the right size is skipped."""
     client = api()
     files = client.get_all(challenge_path(target) + "files/")
     if not files:
@@ -141,17 +149,33 @@ def download(target, directory, force):
             click.echo(f"{target_path} is already there ({item['size']:,} bytes)")
             continue
         part = target_path.with_name(target_path.name + ".part")
-        response = client.stream(item["download_url"])
-        with (
-            open(part, "wb") as out,
-            tqdm(
-                total=item["size"], unit="B", unit_scale=True, desc=name, file=sys.stderr,
-                disable=None, leave=False,
-            ) as bar,
-        ):  # fmt: skip
-            for chunk in response.iter_content(1 << 16):
-                out.write(chunk)
-                bar.update(len(chunk))
+        done = part.stat().st_size if part.exists() and not force else 0
+        if done > item["size"]:
+            part.unlink()
+            done = 0
+        if done < item["size"]:
+            headers = {"Range": f"bytes={done}-"} if done else None
+            response = client.stream(item["download_url"], headers=headers)
+            if done and response.status_code == 206:
+                click.echo(f"{name}: resuming after {done:,} bytes", err=True)
+            else:
+                done = 0  # the server sent the whole file
+            with (
+                open(part, "ab" if done else "wb") as out,
+                tqdm(
+                    total=item["size"], initial=done, unit="B", unit_scale=True, desc=name,
+                    file=sys.stderr, disable=None, leave=False,
+                ) as bar,
+            ):  # fmt: skip
+                for chunk in response.iter_content(1 << 16):
+                    out.write(chunk)
+                    bar.update(len(chunk))
+        if part.stat().st_size != item["size"]:
+            raise CliError(
+                f"{name}: got {part.stat().st_size:,} of {item['size']:,} bytes; run the same "
+                "command again to resume",
+                NO_SERVER,
+            )
         os.replace(part, target_path)
         click.echo(f"{target_path} ({target_path.stat().st_size:,} bytes)")
 

@@ -1,11 +1,18 @@
 """Events, challenges, phases with the caller's quota, rules, data files, the caller's team."""
 
+import re
+
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -22,12 +29,16 @@ from ..serializers import (
     ChallengeDetailSerializer,
     ChallengeSerializer,
     DataFileSerializer,
+    ErrorSerializer,
     EventDetailSerializer,
     EventSerializer,
     PhaseSerializer,
     TeamSerializer,
 )
 from .base import ApiView, errors
+
+# Resuming a download: "bytes=N-" (the rest from byte N); other forms get the whole file.
+RANGE = re.compile(r"bytes=(\d{1,15})-")
 
 
 def phase_context(request, challenge) -> dict:
@@ -164,22 +175,52 @@ class FileDownload(ApiView):
     renderer_classes = [JSONRenderer, FileRenderer]
 
     @extend_schema(
-        summary="Download a public data file",
+        summary="Download a public data file (Range: bytes=N- resumes from byte N)",
+        parameters=[
+            OpenApiParameter(
+                "Range", str, OpenApiParameter.HEADER, description="bytes=N- to resume"
+            )
+        ],
         responses={
             (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            (206, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The rest of the file, from byte N."
+            ),
             **errors(401, 403, 404),
+            416: OpenApiResponse(ErrorSerializer, description="The range starts past the end."),
         },
     )
     def get(self, request, event, challenge, file_id):
         challenge = get_challenge(request, event, challenge, action="challenge.download")
         data_file = get_object_or_404(DataFile, pk=file_id, challenge=challenge)
+        size = data_file.file.size
+        wanted = RANGE.fullmatch(request.headers.get("Range", "").strip())
+        start = int(wanted[1]) if wanted else 0
+        if start and start >= size:
+            response = Response(
+                {
+                    "error": {
+                        "code": "range_not_satisfiable",
+                        "message": _("The file has only %(n)d bytes.") % {"n": size},
+                    }
+                },
+                status=416,
+            )
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        handle = data_file.file.open("rb")
+        handle.seek(start)
         response = FileResponse(
-            data_file.file.open("rb"),
+            handle,
             as_attachment=True,
             filename=data_file.name,
             content_type="application/octet-stream",
+            status=206 if start else 200,
         )
-        response["Content-Length"] = str(data_file.file.size)
+        response["Content-Length"] = str(size - start)
+        response["Accept-Ranges"] = "bytes"
+        if start:
+            response["Content-Range"] = f"bytes {start}-{size - 1}/{size}"
         return response
 
 

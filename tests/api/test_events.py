@@ -98,6 +98,12 @@ def test_data_files_listed_for_all_downloaded_after_the_rules(world, as_role):
     assert b"".join(response.streaming_content) == b"ad_id\na1\na2"
     assert 'filename="ads.csv"' in response["Content-Disposition"]
     assert as_role("participant").get(base(world) + "files/999999/").status_code == 404
+    # Resuming: the rest from byte 6, or 416 past the end.
+    rest = as_role("participant").get(url, HTTP_RANGE="bytes=6-")
+    assert rest.status_code == 206 and rest["Content-Range"] == "bytes 6-10/11"
+    assert b"".join(rest.streaming_content) == b"a1\na2"
+    past = as_role("participant").get(url, HTTP_RANGE="bytes=11-")
+    assert past.status_code == 416 and error_of(past)["code"] == "range_not_satisfiable"
 
 
 def test_my_team(world, as_role):

@@ -67,6 +67,13 @@ def test_download_is_atomic_and_skips_what_is_there(site):
     assert not list(data.glob("*.part"))
     again = site.run("download", site.target, "-o", "data")
     assert "already there" in again.stdout
+    # An interrupted download resumes from the bytes it has (a Range request).
+    (data / "ads.csv").unlink()
+    (data / "ads.csv.part").write_bytes(ADS[:10])
+    resumed = site.run("download", site.target, "-o", "data")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "ads.csv: resuming after 10 bytes" in resumed.stderr
+    assert (data / "ads.csv").read_bytes() == ADS and not (data / "ads.csv.part").exists()
     # Someone who has not accepted the rules: the server's refusal, exit 5.
     stranger = factories.UserFactory()
     _t, raw = api_token_create(user=stranger, name="x")

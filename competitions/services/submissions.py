@@ -106,7 +106,7 @@ def _check_quota(*, team: Team, phase: Phase, now) -> None:
             % {"n": quota.daily_limit, "t": reset}
         )
     if quota.limit_failures_cap and quota.limit_failures_today >= quota.limit_failures_cap:
-        raise SubmissionRefused(
+        raise QuotaExhausted(
             _(
                 "%(n)d of your team's files today needed more than the scoring memory or time "
                 "limit, the daily cap for such files. Check your files with the scoring CLI "

@@ -98,3 +98,9 @@ class ScoringRunAdmin(ReadOnlyAdmin):
 class AuditLogAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "event", "actor", "action", "target_label", "reason"]
     list_filter = ["event", "action"]
+
+
+@admin.register(models.Announcement)
+class AnnouncementAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "event", "challenge", "author", "subject", "recipients"]
+    list_filter = ["event"]

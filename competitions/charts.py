@@ -15,6 +15,8 @@ from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .formatting import score_text
+
 # Colours that stay apart for the common colour-vision deficiencies (Okabe & Ito), and dashes
 # and markers to tell the series apart without colour.
 COLOURS = (
@@ -96,7 +98,7 @@ def _local_day(moment: dt.datetime) -> str:
 def table_rows(series: Sequence, marks: bool = False) -> list[tuple[str, str, str]]:
     """(label, local time, value) of each point (or mark): the chart as a table."""
     return [
-        (one.label, _local_day(moment), f"{value:.4f}")
+        (one.label, _local_day(moment), score_text(value))
         for one in series
         for moment, value in (one.marks if marks else one.points)
     ]

@@ -45,3 +45,26 @@ def time_element(value: dt.datetime | None, *, short: bool = False) -> str:
         local_datetime(value),
         compact_datetime(value),
     )
+
+
+def score_text(value, digits: int = 4) -> str:
+    """A score or metric in the viewer's number format, always with ``digits`` decimals
+    ("0.8381", French "0,8381"); counts are grouped ("12,000", French "12 000"); "—" for none.
+    The same form as sizes (``filesizeformat``: "82,0 Kio"), so a page never mixes the two."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return formats.number_format(value, force_grouping=True)
+    try:
+        return formats.number_format(float(value), int(digits), force_grouping=True)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def percent_text(share: float | None, digits: int = 1) -> str:
+    """A share as a percentage in the viewer's number format: "50.0 %" / "50,0 %"."""
+    if share is None:
+        return "—"
+    return f"{formats.number_format(float(share) * 100, digits)} %"

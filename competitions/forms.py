@@ -325,3 +325,27 @@ class LinkageTemplateForm(forms.Form):
 
     def clean_preset(self) -> str:
         return self.cleaned_data.get("preset") or "standard"
+
+
+class AnnouncementForm(forms.Form):
+    audience = forms.ChoiceField(label=_("To"), required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Markdown. Shown on the event page and sent to each participant as a notification "
+            "and an e-mail."
+        ),
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.challenges = {str(c.pk): c for c in event.challenges.all()}
+        self.fields["audience"].choices = [("", _("Every participant of the event"))] + [
+            (pk, _("Participants of %(challenge)s") % {"challenge": c.title})
+            for pk, c in self.challenges.items()
+        ]
+
+    def clean_audience(self):
+        return self.challenges.get(self.cleaned_data.get("audience") or "")

@@ -580,3 +580,54 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class Announcement(models.Model):
+    """An organisers' message to every participant of an event, or of one of its challenges:
+    shown on the event page, and sent to each as a notification and an e-mail."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="announcements")
+    # Empty: the whole event; else the participants of this challenge only.
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, null=True, blank=True, related_name="announcements"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField(help_text=_("Markdown."))
+    recipients = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class TemplateJob(models.Model):
+    """A challenge being generated from the ad-linkage template by a background task: the
+    organiser's progress page reads this row (queued → running → done | failed)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Generating")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="template_jobs")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    options = models.JSONField(default=dict)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    step = models.CharField(max_length=200, blank=True)  # a source text, shown translated
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.options.get('slug', '')} · {self.state}"

@@ -23,6 +23,7 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 
+from .services.challenge_templates import TEMPLATE_TASK, template_job_run
 from .services.cleanup import orphan_files_clean
 from .services.scoring import SCORE_TASK, submission_fail_time_limit, submission_score
 from .services.sweeper import submissions_sweep, sweep_if_beat_silent
@@ -116,3 +117,9 @@ def _start_beat_watch(sender=None, **kwargs) -> None:
         name="beat-watch",
         daemon=True,
     ).start()
+
+
+@shared_task(name=TEMPLATE_TASK, acks_late=True)
+def create_challenge_from_template(job_id: str) -> str:
+    """The ad-linkage template's corpus, truth and challenge, away from the web request."""
+    return template_job_run(job_id=job_id)

@@ -369,6 +369,8 @@ CELERY_TASK_ROUTES = {
     "scoring.tasks.sweep_submissions": {"queue": "default"},
     "competitions.tasks.clean_orphan_files": {"queue": "default"},
     "judging.tasks.remind_handins": {"queue": "default"},
+    # Generating a template challenge takes seconds to minutes: never behind the scoring queue.
+    "competitions.tasks.create_challenge_from_template": {"queue": "default"},
 }
 # A worker process is replaced once a task leaves it above this resident size (KiB).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(

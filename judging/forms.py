@@ -4,6 +4,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from competitions.formatting import score_text
 from competitions.forms import DateTimeInput
 from competitions.models import Submission, Team
 
@@ -180,7 +181,7 @@ class ProjectForm(forms.Form):
 
 
 def _submission_label(submission: Submission) -> str:
-    score = "—" if submission.public_score is None else f"{submission.public_score:.4f}"
+    score = score_text(submission.public_score)
     return f"{submission.original_name} · {submission.phase.name} · {score}"
 
 

@@ -80,6 +80,54 @@ def _header_hint(fields: list[str], expected: tuple[str, ...], line: str) -> str
     return ""
 
 
+# Formats people upload by mistake, by their first bytes: what to call them in a message.
+KNOWN_FORMATS = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls) or another Office file"),
+    (b"PAR1", "a Parquet file"),
+    (b"SQLite format 3", "an SQLite database"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ", "an xz archive"),
+    (b"\x80\x04\x95", "a Python pickle"),
+    (b"\x93NUMPY", "a NumPy array file"),
+)
+SEPARATORS = (",", ";", "\t", "|")
+
+
+def _not_csv(head: bytes, line: str | None, expected: str) -> str | None:
+    """Why the file is not CSV text at all (a known binary format; with the first ``line``
+    known not to be the header, also any binary file, JSON, a web page, plain text), or None.
+    A CSV with a wrong header gets the header message instead."""
+    upload = f"Upload a .csv (or .csv.gz) file whose first line is the header {expected}."
+    for magic, name in KNOWN_FORMATS:
+        if head.startswith(magic):
+            return f"This is {name}, not a CSV file. {upload}"
+    if line is None:
+        return None
+    if b"\x00" in head[:4096]:
+        return f"This is a binary file, not a CSV file. {upload}"
+    text = head.lstrip()
+    if text[:1] in (b"{", b"[") and (text[:2] in (b"{\"", b"[{", b"[\"", b"[]", b"{}")
+                                    or text[1:2].isspace()):  # fmt: skip
+        return (
+            "This looks like JSON, not a CSV file. Write a CSV file instead (pandas: "
+            f"df.to_csv('submission.csv', index=False)). {upload}"
+        )
+    if text[:1] == b"<":
+        return f"This looks like a web page or an XML document, not a CSV file. {upload}"
+    if line is not None and line.strip() and not any(sep in line for sep in SEPARATORS):
+        return (
+            f"This looks like plain text, not a CSV file: its first line, {show(line)}, has no "
+            f"commas. {upload}"
+        )
+    return None
+
+
 def check_header(
     path: Path, columns: tuple[str, ...], error: type[ScoringError] = InvalidSubmission
 ) -> None:
@@ -97,6 +145,9 @@ def check_header(
         )
     if head.startswith(UTF8_BOM):
         head = head[len(UTF8_BOM) :]
+    not_csv = _not_csv(head, None, expected)
+    if not_csv:
+        raise error(not_csv)
     if not head.strip():
         raise error(
             f"The file is empty: expected a CSV file whose first line is the header {expected}."
@@ -109,6 +160,8 @@ def check_header(
     try:
         line = first.decode("utf-8").rstrip("\r")
     except UnicodeDecodeError as exc:
+        if b"\x00" in head[:4096]:
+            raise error(_not_csv(head, "", expected)) from None
         raise error(
             f"The file is not UTF-8 text (byte 0x{first[exc.start]:02x} on line 1). "
             f"Save it as UTF-8 CSV with the header {expected}."
@@ -118,6 +171,9 @@ def check_header(
     except csv.Error:
         fields = [line]
     if tuple(fields) != columns:
+        not_csv = len(columns) > 1 and _not_csv(head, line, expected)
+        if not_csv:
+            raise error(not_csv)
         hint = _header_hint(fields, columns, line)
         raise error(f"Wrong header: expected header {expected}, got {show(line)}.{hint}")
     if complete and (end < 0 or not head[end + 1 :].strip()):

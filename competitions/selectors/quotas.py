@@ -31,6 +31,12 @@ class Quota:
         return max(left, 0)
 
     @property
+    def used_up(self) -> bool:
+        """No submission that counts is possible before the next reset (or ever, in this
+        phase): the page disables its upload form and says when it opens again."""
+        return self.left_today <= 0
+
+    @property
     def total_left(self) -> int | None:
         if self.total_limit is None:
             return None

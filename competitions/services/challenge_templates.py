@@ -5,20 +5,24 @@ create_linkage_challenge`` and the demo seed, so an organiser can run a DataJam 
 """
 
 import datetime as dt
+import logging
 import shutil
 import tempfile
 from pathlib import Path
 
+from celery import current_app
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from starter.generate import DEFAULT_PRESET, PRESETS, generate_corpus
 from starter.references import reference_scores
 
-from ..models import Challenge, DataFile, Event
+from ..models import Challenge, DataFile, Event, TemplateJob
 from ..permissions import require
+from ..selectors.notifications import as_reader
 from . import ServiceError
 from .audit import log_action
 from .challenges import challenge_create, datafile_add
@@ -60,8 +64,78 @@ RULES = """\
 """
 
 
+logger = logging.getLogger(__name__)
+
+
 class TemplateError(ServiceError):
     pass
+
+
+STEP_QUEUED = gettext_noop("Waiting for a worker to start")
+STEP_CORPUS = gettext_noop("Generating the synthetic corpus of ads")
+STEP_CHALLENGE = gettext_noop("Creating the challenge, its phase and its data files")
+STEP_TRUTH = gettext_noop("Checking the hidden ground truth")
+STEP_DONE = gettext_noop("The challenge is ready")
+TEMPLATE_TASK = "competitions.tasks.create_challenge_from_template"
+
+
+def _check_template_options(*, event: Event, slug: str, n_ads: int) -> None:
+    if Challenge.objects.filter(event=event, slug=slug).exists():
+        raise TemplateError(
+            _("This event already has a challenge at “%(slug)s”.") % {"slug": slug}, field="slug"
+        )
+    if not 100 <= n_ads <= 1_000_000:
+        raise TemplateError(_("Choose between 100 and 1,000,000 ads."), field="n_ads")
+
+
+@transaction.atomic
+def template_job_start(*, event: Event, actor, options: dict) -> TemplateJob:
+    """Queue the generation (it takes seconds to minutes): the page follows the job's row."""
+    require(actor, "event.manage", event)
+    _check_template_options(event=event, slug=options["slug"], n_ads=options["n_ads"])
+    job = TemplateJob.objects.create(event=event, actor=actor, options=options, step=STEP_QUEUED)
+    job_id = str(job.pk)
+    # Found by its registered name (``competitions/tasks.py``): services never import tasks.
+    transaction.on_commit(lambda: current_app.tasks[TEMPLATE_TASK].apply_async(args=[job_id]))
+    return job
+
+
+def template_job_run(*, job_id: str) -> str:
+    """Run a queued job once (a redelivered message finds it taken and does nothing)."""
+    claimed = TemplateJob.objects.filter(pk=job_id, state=TemplateJob.State.QUEUED).update(
+        state=TemplateJob.State.RUNNING
+    )
+    if not claimed:
+        return "skipped"
+    job = TemplateJob.objects.select_related("event", "actor").get(pk=job_id)
+
+    def progress(step: str) -> None:
+        TemplateJob.objects.filter(pk=job.pk).update(step=step)
+
+    try:
+        challenge = challenge_create_from_template(
+            event=job.event, actor=job.actor, progress=progress, **job.options
+        )
+    except ServiceError as error:
+        _job_finish(job, state=TemplateJob.State.FAILED, error=str(error))
+        return "failed"
+    except Exception:
+        logger.exception("template job %s failed", job_id)
+        with as_reader(job.actor):
+            message = _("The platform could not generate the challenge; nothing was created. "
+                        "Try again, or ask the site's administrators.")  # fmt: skip
+        _job_finish(job, state=TemplateJob.State.FAILED, error=message)
+        return "error"
+    _job_finish(job, state=TemplateJob.State.DONE, challenge=challenge)
+    return "done"
+
+
+def _job_finish(job: TemplateJob, **fields) -> None:
+    TemplateJob.objects.filter(pk=job.pk).update(
+        finished_at=timezone.now(),
+        step=STEP_DONE if fields["state"] == TemplateJob.State.DONE else job.step,
+        **fields,
+    )
 
 
 def challenge_create_from_template(
@@ -78,25 +152,26 @@ def challenge_create_from_template(
     daily_limit: int = 5,
     days: int = 30,
     starts_at: dt.datetime | None = None,
+    progress=None,
 ) -> Challenge:
     """Generate the corpus and create the challenge, its data files, a phase and its truth.
-
     The corpus has the difficulty ``preset`` (`starter.generate.PRESETS`). The simple reference
     methods are scored against the truth right away and kept on the challenge for the organisers,
-    so they know what a team must beat.
+    so they know what a team must beat. ``progress(step)`` is told each step (a source text) as
+    it starts.
     """
     require(actor, "event.manage", event)
+    progress = progress or (lambda step: None)
     if preset not in PRESETS:
         raise TemplateError(_("Choose a difficulty: easy, standard or hard."), field="preset")
-    if Challenge.objects.filter(event=event, slug=slug).exists():
-        raise TemplateError(_("This event already has a challenge at “%(slug)s”.") % {"slug": slug})
-    if not 100 <= n_ads <= 1_000_000:
-        raise TemplateError(_("Choose between 100 and 1,000,000 ads."))
+    _check_template_options(event=event, slug=slug, n_ads=n_ads)
     starts_at = starts_at or timezone.now()
     work = Path(tempfile.mkdtemp(prefix="datajam-template-"))
     try:
+        progress(STEP_CORPUS)
         summary = generate_corpus(work, preset, n_ads=n_ads, seed=seed, public_share=public_share)
         references = reference_scores(work / "ads.csv", work / "truth.csv", work)
+        progress(STEP_CHALLENGE)
         with translation.override("en"):  # the template's texts are in English
             summary_text = _("Predict which ads were posted by the same operator.")
         with transaction.atomic():
@@ -150,6 +225,7 @@ def challenge_create_from_template(
                         kind=kind,
                         description=description,
                     )
+            progress(STEP_TRUTH)
             with open(work / "truth.csv", "rb") as handle:
                 phase_set_truth(phase=phase, uploaded=File(handle, name="truth.csv"), actor=actor)
             log_action(

@@ -1,15 +1,40 @@
 """Organisers hide, disqualify or rescore one submission, always with a reason the team sees."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from ..models import Submission
+from ..models import Membership, Submission
 from ..permissions import require
 from . import ServiceError
 from .audit import log_action
+from .notifications import notify
 from .phases import FINAL_STATES
 from .scoring import submission_requeue
 from .standings import lock_submission_team, standing_refresh
+
+# What the team is told, in each member's language (notification and e-mail).
+TEAM_MESSAGES = {
+    "hide": gettext_noop(
+        "The organisers hid your submission %(file)s from the leaderboard. Reason: %(reason)s"
+    ),
+    "unhide": gettext_noop(
+        "The organisers showed your submission %(file)s on the leaderboard again. "
+        "Reason: %(reason)s"
+    ),
+    "disqualify": gettext_noop(
+        "The organisers disqualified your submission %(file)s: it no longer counts on the "
+        "leaderboard. Reason: %(reason)s"
+    ),
+    "requalify": gettext_noop(
+        "The organisers lifted the disqualification of your submission %(file)s. Reason: %(reason)s"
+    ),
+    "rescore": gettext_noop(
+        "The organisers are scoring your submission %(file)s again. Reason: %(reason)s"
+    ),
+}
+SUBJECT = gettext_noop("Your submission %(file)s was moderated")
 
 FLAGS = {
     "hide": {"is_hidden": True},
@@ -46,4 +71,12 @@ def submission_moderate(*, submission: Submission, action: str, reason: str, act
         action=f"submission.{action}",
         target=submission,
         reason=reason,
+    )
+    members = [m.user for m in Membership.objects.filter(team_id=team_id).select_related("user")]
+    notify(
+        users=members,
+        message=TEAM_MESSAGES[action],
+        params={"file": submission.original_name, "reason": reason},
+        link=reverse("competitions:submission", args=[submission.pk]),
+        email_subject=SUBJECT if action in ("hide", "disqualify") else None,
     )

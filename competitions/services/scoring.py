@@ -21,6 +21,7 @@ from kombu.exceptions import OperationalError
 import scoring
 
 from ..models import Challenge, Phase, ScoringRun, Submission
+from ..selectors.notifications import as_reader
 from ..storage import local_path
 from ..truth_cache import evaluate_submission
 from ..worker import Heartbeat, memory_ceiling, out_of_memory, warm_up_once
@@ -54,6 +55,13 @@ TIME_FILE_ERROR = _(
 
 def platform_message(text: str) -> str:
     return f"{text} {NOT_YOUR_FILE}"
+
+
+def for_team(submission: Submission, build) -> str:
+    """A worker's or the sweeper's message about a submission, put together in the language
+    (and zone) of the person who submitted it: away from any request, the team's reader."""
+    with as_reader(submission.submitted_by):
+        return str(build())
 
 
 def scoring_time_limits(phase: Phase) -> tuple[int, int]:
@@ -322,10 +330,11 @@ def submission_score(
                 with memory_ceiling(memory_limit_mb):
                     result = evaluate_submission(phase, predicted)
     except scoring.InvalidSubmission as error:
+        why = str(error)
         submission_record_failure(
             submission=submission,
             failure=Submission.Failure.FILE,
-            message=FILE_ERROR.format(message=error),
+            message=for_team(submission, lambda: FILE_ERROR.format(message=why)),
         )
         return "failed"
     except SoftTimeLimitExceeded:
@@ -340,10 +349,14 @@ def submission_score(
                 memory_limit_mb=memory_limit_mb,
             )
         logger.exception("scoring submission %s failed", submission_id)
+        kind = type(error).__name__
         submission_record_failure(
             submission=submission,
             failure=Submission.Failure.PLATFORM,
-            message=platform_message(PLATFORM_ERROR.format(reason=type(error).__name__)),
+            message=for_team(
+                submission,
+                lambda: platform_message(PLATFORM_ERROR.format(reason=kind)),
+            ),
         )
         return "error"
     submission_record_scores(submission=submission, result=result)
@@ -375,12 +388,13 @@ def submission_hit_limit(*, submission: Submission, limit: str, memory_limit_mb:
     under it. Returns "retry", "failed" or "lost" (the run no longer owned the submission).
     """
     seconds = scoring_time_limits(submission.phase)[0]
-    if limit == Submission.Limit.TIME:
-        run_message = platform_message(TIME_LIMIT_ERROR.format(seconds=seconds))
-    elif memory_limit_mb:
-        run_message = platform_message(MEMORY_ERROR.format(mb=memory_limit_mb))
-    else:
-        run_message = platform_message(OUT_OF_MEMORY_ERROR)
+    with as_reader(submission.submitted_by):  # the team reads it: in the submitter's language
+        if limit == Submission.Limit.TIME:
+            run_message = platform_message(TIME_LIMIT_ERROR.format(seconds=seconds))
+        elif memory_limit_mb:
+            run_message = platform_message(MEMORY_ERROR.format(mb=memory_limit_mb))
+        else:
+            run_message = platform_message(OUT_OF_MEMORY_ERROR)
     confirmed = (
         ScoringRun.objects.filter(submission_id=submission.pk)
         .exclude(limit_hit="")
@@ -409,11 +423,12 @@ def submission_hit_limit(*, submission: Submission, limit: str, memory_limit_mb:
         )
         return "error" if written else "lost"
     header = submission.phase.challenge.task_spec.header()
-    if limit == Submission.Limit.TIME:
-        message = TIME_FILE_ERROR.format(seconds=seconds, header=header)
-    else:
-        mb = memory_limit_mb or settings.SCORING_MEMORY_LIMIT_MB
-        message = MEMORY_FILE_ERROR.format(mb=mb, header=header)
+    mb = memory_limit_mb or settings.SCORING_MEMORY_LIMIT_MB
+    with as_reader(submission.submitted_by):
+        if limit == Submission.Limit.TIME:
+            message = str(TIME_FILE_ERROR.format(seconds=seconds, header=header))
+        else:
+            message = str(MEMORY_FILE_ERROR.format(mb=mb, header=header))
     written = _finish(
         submission,
         state=Submission.State.FAILED,

@@ -30,19 +30,25 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from kombu.exceptions import ChannelError
 
 from ..models import HousekeepingRun, Membership, Submission
 from .notifications import notify
-from .scoring import abandon_run, platform_message, scoring_time_limits, submission_requeue
+from .scoring import (
+    abandon_run,
+    for_team,
+    platform_message,
+    scoring_time_limits,
+    submission_requeue,
+)
 
 logger = logging.getLogger(__name__)
 
 SCORING_QUEUE = "scoring"
-GAVE_UP_ERROR = (
-    "Platform problem: the platform could not score this file in {attempts} attempts "
-    "(the last time, {why})."
+GAVE_UP_ERROR = gettext_noop(
+    "Platform problem: the platform could not score this file in %(attempts)s attempts "
+    "(the last time, %(why)s)."
 )
 WHY_VANISHED = gettext_noop("the scoring worker stopped responding")
 WHY_TIME_LIMIT = gettext_noop("scoring ran past the time limit of %(seconds)s s")
@@ -225,8 +231,12 @@ def submission_give_up(
 ) -> bool:
     """Fail a submission that ran out of attempts: a platform problem, refunded, team told."""
     seconds = scoring_time_limits(submission.phase)[0]
-    message = platform_message(
-        GAVE_UP_ERROR.format(attempts=submission.attempts, why=why % {"seconds": seconds})
+    message = for_team(
+        submission,
+        lambda: platform_message(
+            gettext(GAVE_UP_ERROR)
+            % {"attempts": submission.attempts, "why": gettext(why) % {"seconds": seconds}}
+        ),
     )
     failed = Submission.objects.filter(
         pk=submission.pk, state=Submission.State.RUNNING, **expect

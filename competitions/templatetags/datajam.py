@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
-from ..formatting import time_element
+from ..formatting import percent_text, score_text, time_element
 from ..markdown import render_markdown
 from ..page_cache import cached_html
 from ..permissions import can as can_do
@@ -23,14 +23,13 @@ def can(context, action: str, obj=None) -> bool:
 
 @register.filter
 def metric(value, digits: int = 4):
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, int):
-        return f"{value:,}"
-    try:
-        return f"{float(value):.{int(digits)}f}"
-    except (TypeError, ValueError):
-        return str(value)
+    """A score in the viewer's number format (``formatting.score_text``)."""
+    return score_text(value, digits)
+
+
+@register.filter
+def percent(share):
+    return percent_text(share)
 
 
 @register.filter

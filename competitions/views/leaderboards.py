@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from .. import page_cache
 from ..charts import bar_chart, legend_items, line_chart, table_rows
 from ..csv_export import safe_cell
+from ..formatting import score_text
 from ..models import Challenge, Phase, Submission
 from ..permissions import can
 from ..selectors.leaderboards import (
@@ -100,11 +101,7 @@ def _board_url(challenge: Challenge, **params) -> str:
 
 
 def _number(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return f"{float(value):.4f}"
+    return score_text(value)
 
 
 def _utc(moment) -> tuple[str, str]:
@@ -347,7 +344,7 @@ def _history_description(series) -> str:
     return _(
         "%(team)s leads with %(score)s; each line is a team's best score, rising when a "
         "submission beats it."
-    ) % {"team": leader.label, "score": f"{leader.points[-1][1]:.4f}"}
+    ) % {"team": leader.label, "score": score_text(leader.points[-1][1])}
 
 
 # --- Exports --------------------------------------------------------------------------------
@@ -497,7 +494,7 @@ def team_history_context(request, challenge: Challenge, team) -> dict:
         }
         description = _("%(n)d submissions; the best public score so far is %(best)s.") % {
             "n": len(series.marks),
-            "best": f"{series.points[-1][1]:.4f}",
+            "best": score_text(series.points[-1][1]),
         }
     else:
         title = _("%(team)s: released public %(metric)s over time") % {
@@ -506,7 +503,7 @@ def team_history_context(request, challenge: Challenge, team) -> dict:
         }
         description = _(
             "Under the Ladder the released score moved %(n)d times; it is now %(best)s."
-        ) % {"n": len(series.marks), "best": f"{series.points[-1][1]:.4f}"}
+        ) % {"n": len(series.marks), "best": score_text(series.points[-1][1])}
     context.update(
         history=series,
         history_raw=raw,

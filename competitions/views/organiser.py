@@ -10,21 +10,22 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from .. import forms
-from ..models import Challenge, DataFile, Event, EventRole, Submission, Team
+from ..models import Challenge, DataFile, Event, EventRole, Submission, Team, TemplateJob
 from ..permissions import can
 from ..selectors.audit import AuditFilter, audit_entries, audit_filter_choices, audit_sentence
 from ..selectors.organiser import phase_submission_counts, reference_scores
 from ..selectors.quotas import team_quota
 from ..selectors.readiness import event_readiness
+from ..services import announcements as announcement_svc
 from ..services import challenges as challenge_svc
 from ..services import events as event_svc
 from ..services import moderation as moderation_svc
 from ..services import phases as phase_svc
-from ..services.challenge_templates import challenge_create_from_template
+from ..services.challenge_templates import template_job_start
 from .helpers import get_event, get_phase, safe_next, service_call
 
 TRUTH_SUMMARY_LABELS = {
@@ -96,6 +97,32 @@ def event_manage(request, event_slug):
             "readiness": event_readiness(event),
         },
     )
+
+
+@login_required
+def announcement_new(request, event_slug):
+    event = get_event(request, event_slug, action="event.manage")
+    form = forms.AnnouncementForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with service_call(request, form) as call:
+            announcement = announcement_svc.announcement_send(
+                event=event, actor=request.user, subject=data["subject"], body=data["body"],
+                challenge=data["audience"],
+            )  # fmt: skip
+        if call.ok:
+            messages.success(
+                request,
+                ngettext(
+                    "Announcement sent to %(n)d participant.",
+                    "Announcement sent to %(n)d participants.",
+                    announcement.recipients,
+                )
+                % {"n": announcement.recipients},
+            )
+            return redirect("competitions:manage_event", event.slug)
+    back = reverse("competitions:manage_event", args=[event.slug])
+    return _form_page(request, form, _("Write to the participants"), back, _("Send"))
 
 
 @login_required
@@ -184,22 +211,31 @@ def challenge_new(request, event_slug):
 
 @login_required
 def challenge_from_template(request, event_slug):
+    """Starts the generation in a background task and follows it on a progress page (the
+    corpus and its truth take seconds to minutes: never inside the web request)."""
     event = get_event(request, event_slug, action="event.manage")
     form = forms.LinkageTemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with service_call(request, form) as call:
-            challenge = challenge_create_from_template(
-                event=event, actor=request.user, **form.cleaned_data
-            )
+            job = template_job_start(event=event, actor=request.user, options=form.cleaned_data)
         if call.ok:
-            messages.success(
-                request, _("Challenge created with a generated corpus, hidden truth and rules.")
-            )
-            return _challenge_page(challenge)
+            return redirect("competitions:manage_template_job", event.slug, job.pk)
     back = reverse("competitions:manage_event", args=[event.slug])
     return _form_page(
         request, form, _("New ad-linkage challenge from the template"), back, _("Create")
     )
+
+
+@login_required
+def template_job(request, event_slug, job_id):
+    event = get_event(request, event_slug, action="event.manage")
+    job = get_object_or_404(TemplateJob.objects.select_related("challenge"), pk=job_id, event=event)
+    template = (
+        "competitions/organiser/partials/template_job_status.html"
+        if request.headers.get("HX-Request")
+        else "competitions/organiser/template_job.html"
+    )
+    return render(request, template, {"event": event, "job": job})
 
 
 @login_required

@@ -4,15 +4,20 @@ from django.utils import timezone
 
 from .. import page_cache
 from ..models import DataFile
-from ..selectors.participation import events_visible_to, has_accepted_rules, team_of
+from ..selectors.home import event_cards
+from ..selectors.participation import has_accepted_rules, team_of
 from ..selectors.quotas import team_quota
 from .helpers import current_phase, get_challenge, get_event
 from .leaderboards import shown_public_scores
 
 
 def home(request):
-    events = events_visible_to(request.user)
-    return render(request, "competitions/home.html", {"events": events})
+    query = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "competitions/home.html",
+        {"cards": event_cards(request.user, query), "query": query},
+    )
 
 
 def event_detail(request, event_slug):
@@ -27,6 +32,7 @@ def event_detail(request, event_slug):
             "page_cache_key": page_cache.visitor_key(
                 request, "event", page_cache.stamp(event), page_cache.content_version(event.pk)
             ),
+            "announcements": event.announcements.select_related("challenge")[:20],
         },
     )
 

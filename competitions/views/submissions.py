@@ -84,11 +84,14 @@ def _detail_context(request, submission: Submission) -> dict:
     spec = challenge.task_spec
     raw = can(request.user, "submission.view_raw_score", submission)
     # Under the Ladder a participant sees the released value only, never the raw metrics.
+    # Coverage is shown apart, for the whole file (as in the missing-ads warning): the table
+    # holds the public part's metrics.
     metrics = [
         (name, spec.metric_labels.get(name, name), submission.public_scores.get(name))
         for name in spec.metrics
-        if raw and name in submission.public_scores
+        if raw and name in submission.public_scores and name != "coverage"
     ]
+    coverage = submission.all_scores.get("coverage") if submission.all_scores else None
     ladder = None
     if submission.state == Submission.State.SCORED:
         ladder = ladder_outcome(submission)
@@ -120,4 +123,5 @@ def _detail_context(request, submission: Submission) -> dict:
         "max_attempts": settings.SCORING_MAX_ATTEMPTS,
         "show_raw": raw,
         "ladder": ladder,
+        "coverage": coverage,
     }

@@ -173,6 +173,7 @@ def invite_detail(request, token):
             "accepted": has_accepted_rules(request.user, challenge),
             "current_team": team_of(request.user, challenge),
             "expires_at": invite_expires_at(invite),
+            "members": team.memberships.count(),
         },
     )
 

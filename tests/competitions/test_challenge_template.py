@@ -22,7 +22,9 @@ def event_and_organiser(client):
     return event, user
 
 
-def test_form_offers_presets_and_the_page_shows_reference_scores(client, event_and_organiser):
+def test_form_offers_presets_and_the_page_shows_reference_scores(
+    client, event_and_organiser, django_capture_on_commit_callbacks
+):
     event, organiser = event_and_organiser
     client.force_login(organiser)
     url = reverse("competitions:manage_challenge_template", args=[event.slug])
@@ -30,12 +32,14 @@ def test_form_offers_presets_and_the_page_shows_reference_scores(client, event_a
     for preset in ("easy", "standard", "hard"):
         assert f'value="{preset}"' in form
     assert "about 0.70" in form
-    response = client.post(
-        url,
-        {"title": "Hard ads", "slug": "hard-ads", "n_ads": 600, "seed": 2, "preset": "hard",
-         "public_share": 0.3, "primary_metric": "pairwise_f1", "daily_limit": 4, "days": 10},
-    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):  # the background task, eagerly
+        response = client.post(
+            url,
+            {"title": "Hard ads", "slug": "hard-ads", "n_ads": 600, "seed": 2, "preset": "hard",
+             "public_share": 0.3, "primary_metric": "pairwise_f1", "daily_limit": 4, "days": 10},
+        )  # fmt: skip
     assert response.status_code == 302, response.content
+    assert "The challenge is ready" in client.get(response.url).content.decode()
     challenge = Challenge.objects.get(event=event, slug="hard-ads")
     corpus = challenge.generated_corpus
     assert corpus["preset"] == "hard" and corpus["n_ads"] == 600 and corpus["seed"] == 2
@@ -49,7 +53,8 @@ def test_form_offers_presets_and_the_page_shows_reference_scores(client, event_a
     log = AuditLog.objects.get(action="challenge.create_from_template")
     assert log.data["preset"] == "hard"
 
-    page = client.get(response.url).content.decode()
+    page = client.get(reverse("competitions:manage_challenge", args=[event.slug, "hard-ads"]))
+    page = page.content.decode()
     assert 'id="reference-scores"' in page
     assert "Starter baseline" in page
     assert f"{baseline['public']['pairwise_f1']:.3f}" in page
@@ -64,7 +69,9 @@ def test_form_offers_presets_and_the_page_shows_reference_scores(client, event_a
     assert manage.status_code in (403, 404)
 
 
-def test_preset_left_out_is_standard_and_unknown_is_refused(client, event_and_organiser):
+def test_preset_left_out_is_standard_and_unknown_is_refused(
+    client, event_and_organiser, django_capture_on_commit_callbacks
+):
     event, organiser = event_and_organiser
     client.force_login(organiser)
     url = reverse("competitions:manage_challenge_template", args=[event.slug])
@@ -73,7 +80,8 @@ def test_preset_left_out_is_standard_and_unknown_is_refused(client, event_and_or
     refused = client.post(url, {**data, "preset": "impossible"})
     assert refused.status_code == 200
     assert not Challenge.objects.filter(slug="ads").exists()
-    assert client.post(url, data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # the background task, eagerly
+        assert client.post(url, data).status_code == 302
     assert Challenge.objects.get(slug="ads").generated_corpus["preset"] == "standard"
     with pytest.raises(ServiceError):
         challenge_create_from_template(

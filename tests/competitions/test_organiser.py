@@ -182,15 +182,18 @@ def test_reveal_private_leaderboard(client, managed_phase):
     assert "private-board" in board.content.decode()
 
 
-def test_challenge_from_template(client, organiser):
+def test_challenge_from_template(client, organiser, django_capture_on_commit_callbacks):
     event = factories.EventFactory()
     EventRole.objects.create(event=event, user=organiser, role="organiser")
-    response = client.post(
-        reverse("competitions:manage_challenge_template", args=[event.slug]),
-        {"title": "Link the ads", "slug": "link", "n_ads": 400, "seed": 3, "public_share": 0.3,
-         "primary_metric": "pairwise_f1", "daily_limit": 4, "days": 10},
-    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):  # the background task, eagerly
+        response = client.post(
+            reverse("competitions:manage_challenge_template", args=[event.slug]),
+            {"title": "Link the ads", "slug": "link", "n_ads": 400, "seed": 3,
+             "public_share": 0.3, "primary_metric": "pairwise_f1", "daily_limit": 4, "days": 10},
+        )  # fmt: skip
     assert response.status_code == 302, response.content
+    progress = client.get(response["Location"]).content.decode()
+    assert 'data-state="done"' in progress and "The challenge is ready" in progress
     challenge = Challenge.objects.get(event=event, slug="link")
     phase = Phase.objects.get(challenge=challenge)
     assert phase.truth_file and phase.daily_limit == 4

@@ -7,6 +7,7 @@ import pytest
 
 import scoring
 from scoring import InvalidSubmission, InvalidTruth
+from scoring.io import check_header
 
 from .helpers import write_csv, write_truth
 
@@ -262,3 +263,36 @@ def test_multi_member_gzip_is_read_to_the_end(truth, tmp_path):
     data = gzip.compress(b"ad_id,cluster_id\nad1,x\n") + gzip.compress(b"ad2,x\nad3,y\n")
     result = scoring.evaluate("ad-linkage", truth, raw(tmp_path, data))
     assert result["n_submitted"] == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"hello\nworld\n", "plain text, not a CSV file: its first line, 'hello', has no commas"),
+        (b'[{"ad_id": "a1", "cluster_id": "x"}]', "looks like JSON, not a CSV file"),
+        (b'{"a1": "x", "a2": "x"}', "looks like JSON, not a CSV file"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "ZIP archive or an Excel workbook, not a CSV file"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Excel workbook (.xls)"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document, not a CSV file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "a PNG image, not a CSV file"),
+        (b"PAR1\x15\x04\x15", "a Parquet file, not a CSV file"),
+        (bytes(range(1, 40)) + b"\x00" * 8, "a binary file, not a CSV file"),
+        (b"<!DOCTYPE html><html><body>", "web page or an XML document, not a CSV file"),
+    ],
+)
+def test_files_that_are_not_csv_at_all_are_named_for_what_they_are(tmp_path, content, says):
+    path = tmp_path / "upload.bin"
+    path.write_bytes(content)
+    with pytest.raises(InvalidSubmission) as refused:
+        check_header(path, ("ad_id", "cluster_id"))
+    message = str(refused.value)
+    assert says in message
+    assert "whose first line is the header ad_id,cluster_id" in message
+    assert "Wrong header" not in message
+
+
+def test_a_csv_with_a_wrong_header_is_still_told_about_its_header(tmp_path):
+    path = tmp_path / "upload.csv"
+    path.write_text("id;label\na;b\n")
+    with pytest.raises(InvalidSubmission, match="Wrong header.*semicolons"):
+        check_header(path, ("ad_id", "cluster_id"))

@@ -1,0 +1,465 @@
+"""The web tier under a crowd: the production stack on PostgreSQL and Redis, 1,000 teams on the
+board, people browsing at several levels while 20 teams upload through the real form.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/datajam \\
+    REDIS_URL=redis://127.0.0.1:6379/14 python bench/load.py
+    python bench/load.py --levels 50,100,200,300 --seconds 60 --teams 1000 --workers 2 --threads 4
+
+Needs ``pip install -e ".[bench]"`` (locust), PostgreSQL and Redis. It creates a throw-away
+database (``bench_load_<pid>``) and private storage, seeds an ad-linkage challenge with
+``--teams`` teams (1 to 3 scored submissions each, standings rebuilt), then for each setting:
+
+reference   today's settings before connection reuse and caching: ``DATABASE_CONN_MAX_AGE=0``,
+            ``PAGE_CACHE_SECONDS=0``
+tuned       the defaults: connections kept 60 s with health checks, the shared page cache
+
+starts gunicorn (``--workers`` × ``--threads``, gthread), one Celery worker on both queues and
+beat, and runs ``bench/locustfile.py`` headless for each level of browsing people (plus 20
+uploading), ``--seconds`` after the crowd has arrived. Prints per level: requests per second,
+p50 / p95 per endpoint and over all pages, errors, upload → score seen (from the upload's POST
+to the submission page showing the score, polling as the page does), the machine's CPU use and
+load average (the machine may be shared: read the figures with it), then the tuned run against
+the reference as ratios, and the knee: the highest level that meets the goal (p95 under 300 ms
+for every page, upload → score seen p95 under 1 s, no error). Nothing here asserts a time.
+"""
+
+import argparse
+import csv
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+GOAL_P95_MS = 300
+GOAL_SEEN_S = 1.0
+SETTINGS = {
+    "reference": {"DATABASE_CONN_MAX_AGE": "0", "PAGE_CACHE_SECONDS": "0"},
+    "tuned": {},
+}
+
+
+def admin_connection(url: str):
+    import psycopg
+
+    parts = urlparse(url)
+    return psycopg.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def database_url(url: str, name: str) -> str:
+    return urlparse(url)._replace(path=f"/{name}").geturl()
+
+
+def seed(teams: int, uploaders: int, browsers: int) -> dict:
+    """The event, its challenge (2,000 synthetic ads) and ``teams`` teams with scores; session
+    cookies for the people who browse signed in and for the uploaders."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from competitions.models import (
+        Event,
+        EventRole,
+        Membership,
+        RulesAcceptance,
+        Standing,
+        Submission,
+        Team,
+    )
+    from competitions.services.standings import standings_rebuild
+
+    call_command("migrate", verbosity=0)
+    event = Event.objects.create(slug="load", name="Load test DataJam", description="A crowd.")
+    organiser = User.objects.create(username="organiser", email="organiser@example.org")
+    EventRole.objects.create(event=event, user=organiser, role="organiser")
+    call_command(
+        "create_linkage_challenge", "load", "Link the ads", "--ads", "2000", "--seed", "7",
+        "--daily-limit", "100000", "--as-user", organiser.email, verbosity=0,
+    )  # fmt: skip
+    event = Event.objects.get(slug="load")
+    challenge = event.challenges.get()
+    phase = challenge.phases.get()
+    rng = random.Random(7)
+    password = make_password(None)
+    users = User.objects.bulk_create(
+        User(username=f"load{i:04d}", email=f"load{i:04d}@example.org", password=password)
+        for i in range(teams)
+    )
+    team_rows = Team.objects.bulk_create(
+        Team(challenge=challenge, name=f"Team {i:04d} {rng.choice(['Lynx', 'Orca', 'Kite'])}")
+        for i in range(teams)
+    )
+    Membership.objects.bulk_create(
+        Membership(team=t, user=u, challenge=challenge, role="leader")
+        for t, u in zip(team_rows, users, strict=True)
+    )
+    RulesAcceptance.objects.bulk_create(RulesAcceptance(challenge=challenge, user=u) for u in users)
+    metrics = list(challenge.task_spec.metrics)
+    submissions = []
+    for team, user in zip(team_rows, users, strict=True):
+        for _ in range(rng.randint(1, 3)):
+            public, private = rng.random(), rng.random()
+            submissions.append(
+                Submission(
+                    phase=phase,
+                    team=team,
+                    submitted_by=user,
+                    file="seed.csv",
+                    original_name="seed.csv",
+                    state=Submission.State.SCORED,
+                    public_score=public,
+                    private_score=private,
+                    truth_version=phase.truth_version,
+                    public_scores={m: public for m in metrics},
+                    private_scores={m: private for m in metrics},
+                )  # fmt: skip
+            )
+    Submission.objects.bulk_create(submissions, batch_size=2000)
+    standings_rebuild(phase=phase)
+    assert Standing.objects.filter(phase=phase).count() == teams
+
+    def session(user) -> str:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        return store.session_key
+
+    with phase.truth_file.open("rb") as handle:
+        truth = handle.read().decode().splitlines()[1:]
+    lines = ["ad_id,cluster_id"]
+    for row in truth:
+        ad_id, cluster, _usage = row.split(",")
+        lines.append(f"{ad_id},{cluster if rng.random() < 0.8 else ''}")
+    base = f"/e/{event.slug}/{challenge.slug}/"
+    return {
+        "event": f"/e/{event.slug}/",
+        "challenge": base,
+        "leaderboard": base + "leaderboard/",
+        "submit": base + "submit/",
+        "phase": phase.pk,
+        "pages": max(2, teams // 100),
+        "upload_sessions": [session(u) for u in users[:uploaders]],
+        "browse_sessions": [session(u) for u in users[uploaders : uploaders + browsers]],
+        "prediction": "\n".join(lines) + "\n",
+    }
+
+
+class Stack:
+    """gunicorn, a Celery worker (scoring and housekeeping) and beat, with one setting."""
+
+    def __init__(self, env: dict, port: int, workers: int, threads: int, logs: Path):
+        self.processes = []
+        self.logs = logs
+        commands = {
+            "web": [
+                str(BIN / "gunicorn"), "datajam.wsgi", "--bind", f"127.0.0.1:{port}",
+                "--workers", str(workers), "--threads", str(threads),
+                "--worker-class", "gthread", "--timeout", "120",
+            ],
+            "worker": [
+                str(BIN / "celery"), "-A", "datajam", "worker", "-Q", "scoring,default",
+                "-c", "1", "-n", f"load-{uuid.uuid4().hex[:6]}@%h", "--without-gossip",
+                "--without-mingle", "-l", "WARNING",
+            ],
+            "beat": [
+                str(BIN / "celery"), "-A", "datajam", "beat", "-l", "WARNING",
+                "-s", str(logs / "beat-schedule"),
+            ],
+        }  # fmt: skip
+        for name, command in commands.items():
+            log = open(logs / f"{name}.log", "ab")
+            self.processes.append(
+                subprocess.Popen(
+                    command,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )  # fmt: skip
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or any(p.poll() is not None for p in self.processes):
+                self.stop()
+                raise SystemExit(f"the stack did not start: see {logs}")
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def warm_up(base_url: str, plan: dict, rounds: int) -> None:
+    """Each page a few times, so every web process has imported and connected before the
+    crowd comes (the first request of a process costs a second or more)."""
+    urls = ["/", plan["event"], plan["challenge"], plan["leaderboard"]]
+    for _ in range(rounds):
+        for url in urls:
+            with urllib.request.urlopen(base_url + url, timeout=60) as answer:
+                answer.read()
+
+
+def cpu_busy() -> tuple[float, float]:
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields[:8]) - idle, sum(fields[:8])
+
+
+def run_level(base_url: str, plan_path: Path, browsing: int, seconds: int, out: Path) -> dict:
+    """One headless locust run; its stats per endpoint and the upload → seen latencies."""
+    prefix = out / f"level-{browsing}"
+    seen_path = out / f"seen-{browsing}.json"
+    env = dict(os.environ, DATAJAM_LOAD_PLAN=str(plan_path), DATAJAM_LOAD_SEEN=str(seen_path))
+    users = browsing + 20
+    spawn = 50
+    busy_before = cpu_busy()
+    subprocess.run(
+        [
+            str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+            "--host", base_url, "-u", str(users), "-r", str(spawn),
+            "-t", f"{seconds + users // spawn + 2}s", "--reset-stats", "--csv", str(prefix),
+            "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10",
+        ],
+        cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=open(f"{prefix}.log", "w"),
+    )  # fmt: skip
+    busy_after = cpu_busy()
+    load1 = os.getloadavg()[0]
+    rows = {}
+    with open(f"{prefix}_stats.csv") as handle:
+        for row in csv.DictReader(handle):
+            rows[row["Name"]] = row
+    seen = json.loads(seen_path.read_text()) if seen_path.exists() else {"seen": [], "late": 0}
+    busy = (busy_after[0] - busy_before[0]) / max(1, busy_after[1] - busy_before[1])
+    return {"rows": rows, "seen": seen, "cpu": busy, "load1": load1}
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def summary(level: dict) -> dict:
+    rows = level["rows"]
+    total = rows["Aggregated"]
+    pages = {n: r for n, r in rows.items() if n != "Aggregated"}
+    seen = level["seen"]["seen"]
+    return {
+        "rps": float(total["Requests/s"]),
+        "p50": float(total["50%"]),
+        "p95": float(total["95%"]),
+        "requests": int(total["Request Count"]),
+        "errors": int(total["Failure Count"]) + level["seen"]["late"],
+        "worst_p95": max((float(r["95%"]) for r in pages.values()), default=0.0),
+        "seen_p50": percentile(seen, 0.5),
+        "seen_p95": percentile(seen, 0.95),
+        "uploads": len(seen),
+        "cpu": level["cpu"],
+        "load1": level["load1"],
+    }
+
+
+def meets_goal(s: dict) -> bool:
+    return (
+        s["worst_p95"] < GOAL_P95_MS
+        and s["errors"] == 0
+        and s["seen_p95"] is not None
+        and s["seen_p95"] < GOAL_SEEN_S
+    )
+
+
+def ms(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 1000:.0f} ms" if value < 10 else f"{value:.0f} s"
+
+
+def print_level(name: str, browsing: int, level: dict) -> None:
+    s = summary(level)
+    print(
+        f"\n[{name}] {browsing} browsing + 20 uploading: {s['rps']:.1f} req/s, "
+        f"p50 {s['p50']:.0f} ms, p95 {s['p95']:.0f} ms (worst page p95 {s['worst_p95']:.0f} ms), "
+        f"{s['errors']} errors of {s['requests']}; upload → score seen p50 {ms(s['seen_p50'])}, "
+        f"p95 {ms(s['seen_p95'])} over {s['uploads']} uploads; machine CPU {s['cpu']:.0%}, "
+        f"load average {s['load1']:.1f}",
+        flush=True,
+    )
+    print(f"  {'endpoint':<34}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'errors':>8}")
+    for name_, row in sorted(level["rows"].items()):
+        if name_ == "Aggregated":
+            continue
+        print(
+            f"  {name_:<34}{row['Request Count']:>9}{float(row['Requests/s']):>8.1f}"
+            f"{row['50%']:>8}{row['95%']:>8}{row['Failure Count']:>8}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--levels", default="50,100,200,300")
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--teams", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
+    parser.add_argument("--settings", default="reference,tuned")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--keep", action="store_true", help="keep the database and logs")
+    args = parser.parse_args()
+    levels = [int(x) for x in args.levels.split(",")]
+    url = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")) or not redis_url:
+        raise SystemExit("needs DATABASE_URL (PostgreSQL) and REDIS_URL")
+
+    name = f"bench_load_{os.getpid()}"
+    work = Path(tempfile.mkdtemp(prefix="datajam-load-"))
+    with admin_connection(url) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url(url, name),
+        PRIVATE_STORAGE_ROOT=str(work / "private"),
+        DATAJAM_VAR_DIR=str(work / "var"),
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="datajam.settings",
+        CACHE_KEY_PREFIX=f"bench-load-{os.getpid()}",
+        SCORING_THREADS_PER_PROCESS="1",
+    )
+    os.environ.update(env)
+    results: dict[str, dict[int, dict]] = {}
+    try:
+        started = time.monotonic()
+        plan = seed(args.teams, uploaders=20, browsers=max(levels))
+        plan_path = work / "plan.json"
+        print(
+            f"seeded {args.teams} teams in {time.monotonic() - started:.0f} s; gunicorn "
+            f"{args.workers} workers × {args.threads} threads, 1 Celery worker, beat; "
+            f"{os.cpu_count()} cores, load average before: "
+            + ", ".join(f"{x:.1f}" for x in os.getloadavg()),
+            flush=True,
+        )
+        for setting in args.settings.split(","):
+            port = args.port or random.randint(20000, 40000)
+            plan_path.write_text(json.dumps({**plan, "base": f"http://127.0.0.1:{port}"}))
+            logs = work / setting
+            logs.mkdir()
+            stack_env = {k: v for k, v in env.items() if k not in SETTINGS["reference"]}
+            stack_env.update(SETTINGS[setting])
+            stack_env["CACHE_KEY_PREFIX"] = f"bench-load-{os.getpid()}-{setting}"
+            stack = Stack(stack_env, port, args.workers, args.threads, logs)
+            results[setting] = {}
+            warm_up(f"http://127.0.0.1:{port}", plan, args.workers * args.threads)
+            try:
+                for browsing in levels:
+                    level = run_level(
+                        f"http://127.0.0.1:{port}", plan_path, browsing, args.seconds, logs
+                    )
+                    results[setting][browsing] = level
+                    print_level(setting, browsing, level)
+            finally:
+                stack.stop()
+        report(results, levels)
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            with admin_connection(url) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"kept database {name} and logs in {work}")
+
+
+def report(results: dict, levels: list[int]) -> None:
+    print("\n| browsing (+20 uploading) | setting | req/s | p50 | p95 all | worst page p95 "
+          "| errors | upload → seen p50 / p95 | CPU | load avg |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for browsing in levels:
+        for setting, by_level in results.items():
+            if browsing not in by_level:
+                continue
+            s = summary(by_level[browsing])
+            print(
+                f"| {browsing} | {setting} | {s['rps']:.1f} | {s['p50']:.0f} ms | "
+                f"{s['p95']:.0f} ms | {s['worst_p95']:.0f} ms | {s['errors']} | "
+                f"{ms(s['seen_p50'])} / {ms(s['seen_p95'])} | {s['cpu']:.0%} | {s['load1']:.1f} |"
+            )
+    if {"reference", "tuned"} <= set(results):
+        print("\ntuned against reference (same levels, same machine):")
+        for browsing in levels:
+            ref = summary(results["reference"][browsing])
+            new = summary(results["tuned"][browsing])
+            print(
+                f"  {browsing:>4} browsing: req/s ×{new['rps'] / max(ref['rps'], 1e-9):.2f}, "
+                f"p95 all ×{new['p95'] / max(ref['p95'], 1e-9):.2f}, worst page p95 "
+                f"×{new['worst_p95'] / max(ref['worst_p95'], 1e-9):.2f}"
+            )
+    for setting, by_level in results.items():
+        good = [b for b in levels if b in by_level and meets_goal(summary(by_level[b]))]
+        knee = next(
+            (
+                b
+                for prev, b in zip(levels, levels[1:], strict=False)
+                if b in by_level
+                and prev in by_level
+                and summary(by_level[b])["rps"] < 1.25 * summary(by_level[prev])["rps"]
+            ),
+            None,
+        )
+        print(
+            f"{setting}: goal (every page p95 < {GOAL_P95_MS} ms, upload → seen p95 < "
+            f"{GOAL_SEEN_S:.0f} s, 0 errors) met up to "
+            f"{max(good) if good else 'no level'} browsing; throughput "
+            + (f"stops growing with the crowd at {knee}" if knee else "grows at every level")
+        )
+    print(
+        "figures depend on the machine and on what else runs on it (see the load averages); "
+        "compare the two settings level by level",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -78,6 +78,7 @@ def seed(teams: int, uploaders: int, browsers: int) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
+    from django.utils import timezone
 
     from accounts.models import User
     from competitions.models import (
@@ -99,6 +100,7 @@ def seed(teams: int, uploaders: int, browsers: int) -> dict:
         "create_linkage_challenge", "load", "Link the ads", "--ads", "2000", "--seed", "7",
         "--daily-limit", "100000", "--as-user", organiser.email, verbosity=0,
     )  # fmt: skip
+    Event.objects.filter(slug="load").update(is_published=True, published_at=timezone.now())
     event = Event.objects.get(slug="load")
     challenge = event.challenges.get()
     phase = challenge.phases.get()
@@ -389,8 +391,8 @@ def main() -> None:
             stack_env["CACHE_KEY_PREFIX"] = f"bench-load-{os.getpid()}-{setting}"
             stack = Stack(stack_env, port, args.workers, args.threads, logs)
             results[setting] = {}
-            warm_up(f"http://127.0.0.1:{port}", plan, args.workers * args.threads)
             try:
+                warm_up(f"http://127.0.0.1:{port}", plan, args.workers * args.threads)
                 for browsing in levels:
                     level = run_level(
                         f"http://127.0.0.1:{port}", plan_path, browsing, args.seconds, logs

@@ -15,7 +15,8 @@ tuned       the defaults: connections kept 60 s with health checks, the shared p
 
 starts gunicorn (``--workers`` × ``--threads``, gthread), one Celery worker on both queues and
 beat, and runs ``bench/locustfile.py`` headless for each level of browsing people (plus 20
-uploading), ``--seconds`` after the crowd has arrived. Prints per level: requests per second,
+uploading), ``--seconds`` after the crowd has arrived. Level by level, a fresh stack for each
+setting in turn, so that both see about the same load from whatever else runs. Prints per level: requests per second,
 p50 / p95 per endpoint and over all pages, errors, upload → score seen (from the upload's POST
 to the submission page showing the score, polling as the page does), the machine's CPU use and
 load average (the machine may be shared: read the figures with it), then the tuned run against
@@ -193,6 +194,7 @@ class Stack:
                 "-s", str(logs / "beat-schedule"),
             ],
         }  # fmt: skip
+        self.groups = {}
         for name, command in commands.items():
             log = open(logs / f"{name}.log", "ab")
             self.processes.append(
@@ -205,6 +207,7 @@ class Stack:
                     start_new_session=True,
                 )  # fmt: skip
             )
+            self.groups[name] = self.processes[-1].pid
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -239,20 +242,52 @@ def warm_up(base_url: str, plan: dict, rounds: int) -> None:
                 answer.read()
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds of a process group's processes, living and reaped (a stack's web processes,
+    say): what the work cost, whatever else slowed it down."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) != pgid:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        if stat.parent.name == str(pgid):
+            ticks += int(fields[13]) + int(fields[14])  # children it has reaped
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def database_stats(url: str, name: str) -> tuple[int, float, int]:
+    """(sessions opened, ms spent running statements, transactions) in one database."""
+    with admin_connection(url) as admin:
+        return admin.execute(
+            "SELECT sessions, active_time, xact_commit + xact_rollback FROM pg_stat_database "
+            "WHERE datname = %s",
+            [name],
+        ).fetchone()
+
+
 def cpu_busy() -> tuple[float, float]:
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = fields[3] + fields[4]
     return sum(fields[:8]) - idle, sum(fields[:8])
 
 
-def run_level(base_url: str, plan_path: Path, browsing: int, seconds: int, out: Path) -> dict:
-    """One headless locust run; its stats per endpoint and the upload → seen latencies."""
+def run_level(
+    base_url: str, plan_path: Path, browsing: int, seconds: int, out: Path, stack, db: tuple
+) -> dict:
+    """One headless locust run; its stats per endpoint, the upload → seen latencies and what
+    the run cost the web processes and PostgreSQL."""
     prefix = out / f"level-{browsing}"
     seen_path = out / f"seen-{browsing}.json"
     env = dict(os.environ, DATAJAM_LOAD_PLAN=str(plan_path), DATAJAM_LOAD_SEEN=str(seen_path))
     users = browsing + 20
     spawn = 50
     busy_before = cpu_busy()
+    web_before = group_cpu(stack.groups["web"])
+    db_before = database_stats(*db)
     subprocess.run(
         [
             str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
@@ -263,6 +298,8 @@ def run_level(base_url: str, plan_path: Path, browsing: int, seconds: int, out: 
         cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=open(f"{prefix}.log", "w"),
     )  # fmt: skip
     busy_after = cpu_busy()
+    web_cpu = group_cpu(stack.groups["web"]) - web_before
+    db_after = database_stats(*db)
     load1 = os.getloadavg()[0]
     rows = {}
     with open(f"{prefix}_stats.csv") as handle:
@@ -270,7 +307,10 @@ def run_level(base_url: str, plan_path: Path, browsing: int, seconds: int, out: 
             rows[row["Name"]] = row
     seen = json.loads(seen_path.read_text()) if seen_path.exists() else {"seen": [], "late": 0}
     busy = (busy_after[0] - busy_before[0]) / max(1, busy_after[1] - busy_before[1])
-    return {"rows": rows, "seen": seen, "cpu": busy, "load1": load1}
+    return {
+        "rows": rows, "seen": seen, "cpu": busy, "load1": load1, "web_cpu": web_cpu,
+        "db": [after - before for before, after in zip(db_before, db_after, strict=True)],
+    }  # fmt: skip
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -297,6 +337,11 @@ def summary(level: dict) -> dict:
         "uploads": len(seen),
         "cpu": level["cpu"],
         "load1": level["load1"],
+        # Per request served (the whole run, crowd arriving included):
+        "web_ms": 1000 * level["web_cpu"] / max(1, int(total["Request Count"])),
+        "db_sessions": level["db"][0] / max(1, int(total["Request Count"])),
+        "db_ms": level["db"][1] / max(1, int(total["Request Count"])),
+        "db_xacts": level["db"][2] / max(1, int(total["Request Count"])),
     }
 
 
@@ -322,7 +367,9 @@ def print_level(name: str, browsing: int, level: dict) -> None:
         f"p50 {s['p50']:.0f} ms, p95 {s['p95']:.0f} ms (worst page p95 {s['worst_p95']:.0f} ms), "
         f"{s['errors']} errors of {s['requests']}; upload → score seen p50 {ms(s['seen_p50'])}, "
         f"p95 {ms(s['seen_p95'])} over {s['uploads']} uploads; machine CPU {s['cpu']:.0%}, "
-        f"load average {s['load1']:.1f}",
+        f"load average {s['load1']:.1f}; per request: web CPU {s['web_ms']:.1f} ms, "
+        f"{s['db_sessions']:.2f} new database sessions, {s['db_xacts']:.1f} transactions, "
+        f"{s['db_ms']:.1f} ms running statements",
         flush=True,
     )
     print(f"  {'endpoint':<34}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'errors':>8}")
@@ -369,7 +416,6 @@ def main() -> None:
         SCORING_THREADS_PER_PROCESS="1",
     )
     os.environ.update(env)
-    results: dict[str, dict[int, dict]] = {}
     try:
         started = time.monotonic()
         plan = seed(args.teams, uploaders=20, browsers=max(levels))
@@ -381,26 +427,30 @@ def main() -> None:
             + ", ".join(f"{x:.1f}" for x in os.getloadavg()),
             flush=True,
         )
-        for setting in args.settings.split(","):
-            port = args.port or random.randint(20000, 40000)
-            plan_path.write_text(json.dumps({**plan, "base": f"http://127.0.0.1:{port}"}))
-            logs = work / setting
-            logs.mkdir()
-            stack_env = {k: v for k, v in env.items() if k not in SETTINGS["reference"]}
-            stack_env.update(SETTINGS[setting])
-            stack_env["CACHE_KEY_PREFIX"] = f"bench-load-{os.getpid()}-{setting}"
-            stack = Stack(stack_env, port, args.workers, args.threads, logs)
-            results[setting] = {}
-            try:
-                warm_up(f"http://127.0.0.1:{port}", plan, args.workers * args.threads)
-                for browsing in levels:
+        settings = args.settings.split(",")
+        results = {setting: {} for setting in settings}
+        # Level by level, the settings one after the other (in turn first): on a shared
+        # machine the others' load drifts, and each pair of runs sees about the same.
+        for index, browsing in enumerate(levels):
+            for setting in settings[index % 2 :] + settings[: index % 2]:
+                port = args.port or random.randint(20000, 40000)
+                plan_path.write_text(json.dumps({**plan, "base": f"http://127.0.0.1:{port}"}))
+                logs = work / f"{setting}-{browsing}"
+                logs.mkdir()
+                stack_env = {k: v for k, v in env.items() if k not in SETTINGS["reference"]}
+                stack_env.update(SETTINGS[setting])
+                stack_env["CACHE_KEY_PREFIX"] = f"bench-load-{os.getpid()}-{setting}-{browsing}"
+                stack = Stack(stack_env, port, args.workers, args.threads, logs)
+                try:
+                    warm_up(f"http://127.0.0.1:{port}", plan, args.workers * args.threads)
                     level = run_level(
-                        f"http://127.0.0.1:{port}", plan_path, browsing, args.seconds, logs
-                    )
-                    results[setting][browsing] = level
-                    print_level(setting, browsing, level)
-            finally:
-                stack.stop()
+                        f"http://127.0.0.1:{port}", plan_path, browsing, args.seconds, logs,
+                        stack, (url, name),
+                    )  # fmt: skip
+                finally:
+                    stack.stop()
+                results[setting][browsing] = level
+                print_level(setting, browsing, level)
         report(results, levels)
     finally:
         if not args.keep:
@@ -416,8 +466,9 @@ def main() -> None:
 
 def report(results: dict, levels: list[int]) -> None:
     print("\n| browsing (+20 uploading) | setting | req/s | p50 | p95 all | worst page p95 "
-          "| errors | upload → seen p50 / p95 | CPU | load avg |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "| errors | upload → seen p50 / p95 | web CPU / req | DB sessions / req "
+          "| machine CPU | load avg |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for browsing in levels:
         for setting, by_level in results.items():
             if browsing not in by_level:
@@ -426,7 +477,8 @@ def report(results: dict, levels: list[int]) -> None:
             print(
                 f"| {browsing} | {setting} | {s['rps']:.1f} | {s['p50']:.0f} ms | "
                 f"{s['p95']:.0f} ms | {s['worst_p95']:.0f} ms | {s['errors']} | "
-                f"{ms(s['seen_p50'])} / {ms(s['seen_p95'])} | {s['cpu']:.0%} | {s['load1']:.1f} |"
+                f"{ms(s['seen_p50'])} / {ms(s['seen_p95'])} | {s['web_ms']:.1f} ms | "
+                f"{s['db_sessions']:.2f} | {s['cpu']:.0%} | {s['load1']:.1f} |"
             )
     if {"reference", "tuned"} <= set(results):
         print("\ntuned against reference (same levels, same machine):")
@@ -436,7 +488,9 @@ def report(results: dict, levels: list[int]) -> None:
             print(
                 f"  {browsing:>4} browsing: req/s ×{new['rps'] / max(ref['rps'], 1e-9):.2f}, "
                 f"p95 all ×{new['p95'] / max(ref['p95'], 1e-9):.2f}, worst page p95 "
-                f"×{new['worst_p95'] / max(ref['worst_p95'], 1e-9):.2f}"
+                f"×{new['worst_p95'] / max(ref['worst_p95'], 1e-9):.2f}, web CPU per request "
+                f"×{new['web_ms'] / max(ref['web_ms'], 1e-9):.2f}, database sessions per "
+                f"request ×{new['db_sessions'] / max(ref['db_sessions'], 1e-9):.2f}"
             )
     for setting, by_level in results.items():
         good = [b for b in levels if b in by_level and meets_goal(summary(by_level[b]))]

@@ -412,6 +412,7 @@ def main() -> None:
         ALLOWED_HOSTS="127.0.0.1",
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="datajam.settings",
+        PYTHONPATH=str(ROOT),  # this checkout's code in every process (not an installed copy)
         CACHE_KEY_PREFIX=f"bench-load-{os.getpid()}",
         SCORING_THREADS_PER_PROCESS="1",
     )

@@ -10,7 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_FILE = ROOT / "datajam" / "settings.py"
@@ -177,3 +180,16 @@ def test_pooled_connections_work_against_postgresql():
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.split() == ["ConnectionPool", "True", "3"]
+
+
+@pytest.mark.django_db
+def test_a_signed_in_request_reads_its_session_from_the_shared_cache(client, django_user_model):
+    """The session is written to the database and the cache; the next request reads no
+    session row."""
+    user = django_user_model.objects.create_user("reader", "reader@example.org", "pw-12345678")
+    client.force_login(user)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert not any("django_session" in q["sql"] for q in queries.captured_queries)
+    assert Session.objects.filter(session_key=client.session.session_key).exists()

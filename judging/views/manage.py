@@ -330,6 +330,7 @@ def scores(request, event_slug, challenge_slug):
             "criteria": criteria,
             "rows": rows,
             "order": order,
+            "has_panels": track.panels.exists(),
         },
     )
 

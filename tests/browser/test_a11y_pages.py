@@ -399,7 +399,8 @@ def test_screening_rounds_panels_feedback_and_vote_pages(live_server, page, roun
         vote_closes_at=timezone.now() - dt.timedelta(seconds=1)
     )
     log_in(page, live_server, organiser)
-    check_all(page, [manage, f"{manage}votes/", f"{challenge_url}standings/"], "rounds-organiser")
+    urls = [manage, f"{manage}votes/", f"{manage}scores/", f"{challenge_url}standings/"]
+    check_all(page, urls, "rounds-organiser")
     vote_mark_reviewed(track=t.track, actor=organiser)
     track_lock_judging(track=t.track, actor=organiser)
     EventResults.objects.create(event=t.event, state="published", published_at=timezone.now())

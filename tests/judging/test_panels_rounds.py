@@ -189,6 +189,8 @@ def test_standings_use_the_final_round_and_exports_keep_the_shortlist(client, tw
     assert {r["round"] for r in rows_csv} == {"shortlist", "final"}
     assert sum(1 for r in rows_csv if r["round"] == "shortlist") == 8
     assert all(r["z_score"] for r in rows_csv if r["round"] == "shortlist")  # normalised
+    page = client.get(reverse("judging:manage_scores", args=[slug, c])).content.decode()
+    assert "Shortlist round" in page and "Feedback for the team" in page
     body = client.get(reverse("judging:manage_standings_csv", args=[slug, c])).content.decode()
     standings = {r["team"]: r for r in csv.DictReader(io.StringIO(body))}
     assert standings["Blue"]["round_reached"] == "shortlist"

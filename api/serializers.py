@@ -97,6 +97,11 @@ class PhaseSerializer(serializers.Serializer):
         return QuotaSerializer(quota).data if quota is not None else None
 
 
+class RulesAcceptedSerializer(serializers.Serializer):
+    accepted = serializers.BooleanField()
+    accepted_at = UtcDateTime()
+
+
 class DataFileSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()

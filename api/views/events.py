@@ -11,9 +11,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    inline_serializer,
 )
-from rest_framework import serializers
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -33,6 +31,7 @@ from ..serializers import (
     EventDetailSerializer,
     EventSerializer,
     PhaseSerializer,
+    RulesAcceptedSerializer,
     TeamSerializer,
 )
 from .base import ApiView, errors
@@ -140,20 +139,19 @@ class CurrentQuota(ApiView):
 
 
 class AcceptRules(ApiView):
-    serializer_class = inline_serializer(
-        "RulesAccepted",
-        {"accepted": serializers.BooleanField(), "accepted_at": serializers.DateTimeField()},
-    )
+    serializer_class = RulesAcceptedSerializer
 
     @extend_schema(
         summary="Accept the challenge's rules (needed to download data and submit)",
         request=None,
-        responses={200: serializer_class, **errors(400, 401, 404)},
+        responses={200: RulesAcceptedSerializer, **errors(400, 401, 404)},
     )
     def post(self, request, event, challenge):
         challenge = get_challenge(request, event, challenge)
         acceptance: RulesAcceptance = rules_accept(challenge=challenge, user=request.user)
-        return Response({"accepted": True, "accepted_at": acceptance.accepted_at})
+        return Response(
+            RulesAcceptedSerializer({"accepted": True, "accepted_at": acceptance.accepted_at}).data
+        )
 
 
 class FileList(ApiView):

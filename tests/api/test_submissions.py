@@ -153,3 +153,17 @@ def test_rescoring_one_submission_is_for_organisers(
     again = as_role("organiser").get(f"/api/v1/submissions/{created['id']}/").json()
     assert again["state"] == "scored" and again["attempts"] == 2
     assert AuditLog.objects.filter(action="submission.rescore", reason="new truth").exists()
+
+
+def test_under_the_ladder_the_team_sees_the_released_value_only(world, as_role, submit):
+    phase = world[1]["phase"]
+    phase.ladder, phase.ladder_step = "fixed", 0.3
+    phase.save()
+    created = submit(as_role("leader"), content=factories.PARTIAL_CSV).json()
+    url = f"/api/v1/submissions/{created['id']}/"
+    team_view = as_role("member").get(url).json()
+    assert team_view["state"] == "scored"
+    assert team_view["public_scores"] == {}  # no raw metrics under the Ladder
+    assert team_view["ladder"] == {"released": team_view["public_score"], "moved": True}
+    organiser = as_role("organiser").get(url).json()
+    assert organiser["ladder"] is None and organiser["public_scores"]["pairwise_f1"] > 0

@@ -40,3 +40,27 @@ def test_single_ad_files_score_the_same_for_public_and_private_ads(
     first = next(iter(shown.values()))
     assert all(figures == first for figures in shown.values())
     assert first[0]["coverage"] == 1 / len(ADS)
+
+
+def test_migration_rewrites_per_split_counts_of_older_submissions(phase, team_member):
+    import importlib
+
+    from django.apps import apps
+
+    from tests.factories import TeamFactory
+
+    migration = importlib.import_module("competitions.migrations.0011_whole_file_counts")
+    team = TeamFactory(challenge=phase.challenge)
+    old = Submission.objects.create(
+        phase=phase,
+        team=team,
+        file="x.csv",
+        state=Submission.State.SCORED,
+        all_scores={"pairwise_f1": 0.5, "coverage": 0.125, "n_predicted_clusters": 8},
+        public_scores={"pairwise_f1": 0.7, "coverage": 0.2, "n_predicted_clusters": 5},
+        private_scores={"pairwise_f1": 0.1, "coverage": 0.0, "n_predicted_clusters": 3},
+    )
+    migration.whole_file_counts(apps, None)
+    old.refresh_from_db()
+    assert old.public_scores == {"pairwise_f1": 0.7, "coverage": 0.125, "n_predicted_clusters": 8}
+    assert old.private_scores == {"pairwise_f1": 0.1, "coverage": 0.125, "n_predicted_clusters": 8}

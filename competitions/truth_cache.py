@@ -89,11 +89,17 @@ def evaluate_submission(phase: Phase, submission_path: str) -> dict:
     """Score a file against the phase's truth, kept warm, as participants are shown it: the
     figures that count ads (coverage, cluster counts) are those of the whole file. A file
     larger than SUBMISSION_MAX_DECOMPRESSED_BYTES once decompressed is refused unparsed."""
-    prepared = truth_cache().get(phase)
-    return scoring.evaluate(
-        phase.challenge.task,
-        prepared,
-        submission_path,
-        per_split_counts=False,
-        max_bytes=settings.SUBMISSION_MAX_DECOMPRESSED_BYTES,
-    )
+    cache = truth_cache()
+    try:
+        return scoring.evaluate(
+            phase.challenge.task,
+            cache.get(phase),
+            submission_path,
+            per_split_counts=False,
+            max_bytes=settings.SUBMISSION_MAX_DECOMPRESSED_BYTES,
+        )
+    except MemoryError:
+        # Warm truths count within a run's memory ceiling: drop them all, so that the retry
+        # which decides whether the file is at fault has the whole allowance.
+        cache.clear()
+        raise

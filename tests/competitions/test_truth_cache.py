@@ -84,3 +84,21 @@ def test_a_zero_limit_keeps_nothing_and_still_scores():
     cache = TruthCache(0)
     first, second = cache.get(phase), cache.get(phase)
     assert first is not second and cache.keys() == [] and cache.misses == 2
+
+
+def test_a_run_out_of_memory_drops_the_warm_truths(
+    cache, team_member, phase, django_capture_on_commit_callbacks, monkeypatch
+):
+    from competitions.services.scoring import submission_score
+
+    submit(team_member, phase, django_capture_on_commit_callbacks)
+    assert cache.keys() == [truth_key(phase)]
+    with django_capture_on_commit_callbacks(execute=False):
+        submission = submission_create(user=team_member, phase=phase, uploaded=upload(PERFECT_CSV))
+
+    def too_big(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(scoring, "evaluate", too_big)
+    assert submission_score(submission_id=submission.pk, memory_limit_mb=256) == "retry"
+    assert cache.keys() == []  # the retry gets the whole allowance

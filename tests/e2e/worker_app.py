@@ -6,6 +6,8 @@ that long inside its scoring (under the heartbeat and the time limit, as a slow 
 for files whose original name contains E2E_SCORING_DELAY_MATCH (every file when that is unset),
 and only in their first E2E_SCORING_DELAY_ATTEMPTS attempts when that is set (a later run, e.g.
 the one that takes over from a killed process, then scores at once).
+E2E_SCORING_GREEDY_MATCH=<text> makes the runs of files whose name contains it ask for 1 GB
+more memory, as a file that needs more than the memory limit would.
 """
 
 import os
@@ -17,8 +19,9 @@ from datajam.celery import app  # noqa: F401  (what celery -A loads)
 DELAY = float(os.environ.get("E2E_SCORING_DELAY") or 0)
 MATCH = os.environ.get("E2E_SCORING_DELAY_MATCH", "")
 ATTEMPTS = int(os.environ.get("E2E_SCORING_DELAY_ATTEMPTS") or 10**9)
+GREEDY = os.environ.get("E2E_SCORING_GREEDY_MATCH", "")
 
-if DELAY:
+if DELAY or GREEDY:
     import django
 
     django.setup()
@@ -34,8 +37,11 @@ if DELAY:
         return submission
 
     def _slow_evaluate(*args, **kwargs):
-        if MATCH in _running["name"] and _running["attempt"] <= ATTEMPTS:
+        if DELAY and MATCH in _running["name"] and _running["attempt"] <= ATTEMPTS:
             time.sleep(DELAY)
+        if GREEDY and GREEDY in _running["name"]:
+            hog = bytearray(1 << 30)  # under the run's memory ceiling: MemoryError
+            del hog
         return _evaluate(*args, **kwargs)
 
     scoring_service.submission_start = _start_and_remember

@@ -9,9 +9,10 @@ Needs ``pip install -e ".[bench]"`` (locust), PostgreSQL and Redis. It creates a
 database (``bench_load_<pid>``) and private storage, seeds an ad-linkage challenge with
 ``--teams`` teams (1 to 3 scored submissions each, standings rebuilt), then for each setting:
 
-reference   today's settings before connection reuse and caching: ``DATABASE_CONN_MAX_AGE=0``,
-            ``PAGE_CACHE_SECONDS=0``
-tuned       the defaults: connections kept 60 s with health checks, the shared page cache
+reference   the settings before connection reuse and caching: ``DATABASE_CONN_MAX_AGE=0``,
+            ``PAGE_CACHE_SECONDS=0``, sessions in the database only
+tuned       the defaults: connections kept 60 s with health checks, the shared page cache,
+            sessions read from the cache
 
 starts gunicorn (``--workers`` × ``--threads``, gthread), one Celery worker on both queues and
 beat, and runs ``bench/locustfile.py`` headless for each level of browsing people (plus 20
@@ -46,7 +47,11 @@ BIN = Path(sys.executable).parent
 GOAL_P95_MS = 300
 GOAL_SEEN_S = 1.0
 SETTINGS = {
-    "reference": {"DATABASE_CONN_MAX_AGE": "0", "PAGE_CACHE_SECONDS": "0"},
+    "reference": {
+        "DATABASE_CONN_MAX_AGE": "0",
+        "PAGE_CACHE_SECONDS": "0",
+        "SESSION_ENGINE": "django.contrib.sessions.backends.db",
+    },
     "tuned": {},
 }
 

@@ -168,7 +168,7 @@ else:
 
 # Sessions are read from the shared cache and written through to the database: a signed-in
 # request costs no session query, and a session outlives a flushed cache.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db")
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [

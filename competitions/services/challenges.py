@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from scoring import TASKS
 
+from ..inputs import check_model_text, strip_forbidden
 from ..models import Challenge, DataFile, Event, Phase, Submission
 from ..permissions import require
 from ..slugs import slug_from
@@ -52,6 +53,7 @@ def _metric_label(metric: str) -> str:
 
 
 def _check_challenge(challenge: Challenge) -> None:
+    check_model_text(challenge)
     if not (challenge.title or "").strip():
         raise ChallengeRefused(_("Give the challenge a title."), field="title")
     others = Challenge.objects.filter(event_id=challenge.event_id, slug=challenge.slug)
@@ -212,12 +214,13 @@ def datafile_add(*, challenge: Challenge, actor, upload, name: str = "", kind: s
         raise ChallengeRefused(_("Choose one of the kinds offered."), field="kind")
     data_file = DataFile(
         challenge=challenge,
-        name=(name or "").strip() or upload.name.rsplit("/", 1)[-1],
+        name=(name or "").strip() or strip_forbidden(upload.name.rsplit("/", 1)[-1])[:200],
         kind=kind or DataFile.Kind.OTHER,
         description=description,
         file=upload,
         size=upload.size,
     )
+    check_model_text(data_file)
     data_file.save()
     log_action(
         event=challenge.event, actor=actor, action="data.upload", target=data_file,

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..inputs import check_model_text, check_text
 from ..models import Event, EventRole, Membership
 from ..permissions import require
 from ..selectors.readiness import event_readiness
@@ -23,6 +24,7 @@ class EventRefused(ServiceError):
 
 
 def _check_event(event: Event) -> None:
+    check_model_text(event)
     if not (event.name or "").strip():
         raise EventRefused(_("Give the event a name."), field="name")
     others = Event.objects.filter(slug=event.slug).exclude(pk=event.pk)
@@ -67,6 +69,7 @@ def event_update(*, event: Event, actor, data: dict) -> Event:
 @transaction.atomic
 def role_grant(*, event: Event, email: str, role: str, actor) -> EventRole:
     require(actor, "event.manage", event)
+    check_text(email, field="email", max_length=254, label=_("The e-mail address"))
     if role not in EventRole.Role.values:
         raise EventRefused(_("Choose organiser or judge."), field="role")
     user = get_user_model().objects.filter(email__iexact=email.strip()).first()

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from ..inputs import check_text
 from ..models import Membership, MergeRequest, QuotaOverride, Submission, Team
 from ..permissions import can
 from ..selectors.teams import merge_budgets
@@ -293,11 +294,12 @@ def merge_request_cancel(*, merge_request: MergeRequest, user) -> MergeRequest:
 
 
 def _decide(merge_request: MergeRequest, user, state: str, note: str) -> MergeRequest:
+    check_text(note, field="note", max_length=300, multiline=True, label=_("The note"))
     with transaction.atomic():
         merge_request, from_team, to_team = _lock_pair(merge_request)
         merge_request.state = state
         merge_request.decided_at = timezone.now()
-        merge_request.decision_note = note.strip()[:300]
+        merge_request.decision_note = note.strip()
         merge_request.save(update_fields=["state", "decided_at", "decision_note"])
     if state == MergeRequest.State.REFUSED:
         params = {"team": to_team.name, "from": from_team.name}

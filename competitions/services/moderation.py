@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from ..inputs import check_text
 from ..models import Membership, Submission
 from ..permissions import require
 from . import ServiceError
@@ -51,6 +52,7 @@ class ModerationRefused(ServiceError):
 @transaction.atomic
 def submission_moderate(*, submission: Submission, action: str, reason: str, actor) -> None:
     require(actor, "submission.moderate", submission)
+    check_text(reason, field="reason", max_length=300, label=_("The reason"))
     if not reason.strip():
         raise ModerationRefused(_("Give a reason; the team sees it."), field="reason")
     if action != "rescore" and action not in FLAGS:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 import scoring
 
+from ..inputs import check_model_text, check_text
 from ..models import Challenge, Membership, Phase, QuotaOverride, Submission, Team
 from ..permissions import require
 from ..selectors.leaderboards import private_and_public_ranks
@@ -40,6 +41,7 @@ class TruthRefused(PhaseRefused):
 
 
 def _check_phase(phase: Phase) -> None:
+    check_model_text(phase)
     if not (phase.name or "").strip():
         raise PhaseRefused(_("Give the phase a name."), field="name")
     if phase.starts_at is None or phase.ends_at is None:
@@ -167,6 +169,7 @@ def phase_set_truth(*, phase: Phase, uploaded: File, actor) -> dict:
 def phase_rescore(*, phase: Phase, actor, reason: str = "") -> int:
     """Queue every finished submission of the phase again (after the truth was replaced)."""
     require(actor, "phase.manage", phase)
+    check_text(reason, field="reason", max_length=300, label=_("The reason"))
     lock_challenge_teams(phase.challenge_id)
     count = 0
     for submission in phase.submissions.filter(state__in=FINAL_STATES).only(

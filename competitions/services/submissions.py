@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 import scoring
 
 from ..formatting import local_datetime
+from ..inputs import check_text, strip_forbidden
 from ..models import Membership, Phase, Submission, Team, private_storage, submission_file_path
 from ..permissions import can
 from ..selectors.quotas import team_quota
@@ -144,6 +145,7 @@ def submission_create(
         raise SubmissionRefused(_("Accept the challenge rules before submitting."))
     if membership is None:
         raise SubmissionRefused(_("Create or join a team before submitting."))
+    note = check_text(note, field="note", max_length=300, label=_("The note"))
     _check_phase_open(phase, now)
     if not phase.truth_file:
         raise SubmissionRefused(_("This phase is not ready for submissions yet."))
@@ -175,9 +177,9 @@ def submission_create(
                 team=team,
                 submitted_by=user,
                 file=stored_name,
-                original_name=os.path.basename(uploaded.name)[:255],
+                original_name=strip_forbidden(os.path.basename(uploaded.name))[:255],
                 size=uploaded.size,
-                note=note[:300],
+                note=note,
                 queued_at=now,
                 task_id=uuid.uuid4().hex,
                 truth_version=phase.truth_version,

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..formatting import local_datetime
+from ..inputs import check_text
 from ..models import (
     Challenge,
     Membership,
@@ -122,9 +123,9 @@ def check_merger_deadline(*, challenge: Challenge, now: dt.datetime, joining: bo
 
 
 def team_create(*, challenge: Challenge, user, name: str, is_baseline: bool = False) -> Team:
-    name = name.strip()
+    name = check_text(name, field="name", max_length=100, label=_("The team name")).strip()
     if not name:
-        raise TeamError(_("Give your team a name."))
+        raise TeamError(_("Give your team a name."), field="name")
     if is_baseline:
         require(user, "challenge.manage", challenge)
     _require_participation(challenge, user)
@@ -225,6 +226,7 @@ def team_invite_send(
     email = (email or "").strip()
     if not can(user, "team.member", team):
         raise TeamError(_("Only members of %(team)s can invite people to it.") % {"team": team})
+    check_text(email, field="email", max_length=254, label=_("The e-mail address"))
     try:
         validate_email(email)
     except ValidationError:

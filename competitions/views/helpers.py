@@ -90,10 +90,16 @@ def current_phase(challenge: Challenge, now) -> Phase | None:
 
 
 def safe_next(request, default: str) -> str:
-    """The form's ``next`` if it stays on this site, else ``default`` (no open redirects)."""
+    """The form's ``next`` if it is a path on this site, else ``default`` (no open redirects;
+    only a path starting with one ``/``, so ``redirect()`` never takes it for a view name)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and len(target) <= 2000
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return default

@@ -57,7 +57,7 @@ def _phase(request, challenge: Challenge) -> tuple[list[Phase], Phase | None]:
     phases = list(challenge.phases.all())
     phase_id = request.GET.get("phase", "")
     phase = None
-    if phase_id.isdigit():
+    if phase_id.isascii() and phase_id.isdigit() and len(phase_id) < 19:
         phase = next((p for p in phases if p.pk == int(phase_id)), None)
     if phase is None:
         phase = _current(phases, timezone.now())
@@ -76,7 +76,9 @@ def _current(phases: list[Phase], now) -> Phase | None:
 
 def _page_number(request) -> int:
     value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
+    if not (value.isascii() and value.isdigit() and len(value) < 7):
+        return 1
+    return int(value) if int(value) > 0 else 1
 
 
 def _board_kind(request, phase: Phase) -> str:

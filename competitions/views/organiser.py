@@ -354,10 +354,11 @@ def phase_truth(request, phase_id):
 @require_POST
 def phase_rescore(request, phase_id):
     phase = get_phase(request, phase_id)
-    count = phase_svc.phase_rescore(
-        phase=phase, actor=request.user, reason=request.POST.get("reason", "")
-    )
-    messages.success(request, _("%(n)d submissions queued for rescoring.") % {"n": count})
+    with service_call(request):
+        count = phase_svc.phase_rescore(
+            phase=phase, actor=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("%(n)d submissions queued for rescoring.") % {"n": count})
     return redirect(safe_next(request, reverse("competitions:manage_phase_truth", args=[phase.pk])))
 
 

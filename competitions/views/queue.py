@@ -67,6 +67,9 @@ def rescore_submission(request, event_slug, submission_id):
 def rescore_phase(request, event_slug, phase_id):
     event = get_event(request, event_slug, action="event.manage")
     phase = get_object_or_404(Phase, pk=phase_id, challenge__event=event)
-    count = phase_rescore(phase=phase, actor=request.user, reason=request.POST.get("reason", ""))
-    messages.success(request, _("%(n)d submissions queued for rescoring.") % {"n": count})
+    with service_call(request):
+        count = phase_rescore(
+            phase=phase, actor=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("%(n)d submissions queued for rescoring.") % {"n": count})
     return redirect("competitions:manage_queue", event.slug)

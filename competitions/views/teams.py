@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..inputs import is_token
 from ..models import MergeRequest, Submission, Team, TeamInvite
 from ..permissions import can
 from ..selectors.participation import has_accepted_rules, team_of
@@ -109,6 +110,8 @@ def team_detail(request, event_slug, challenge_slug):
 @login_required
 def join_team(request, token):
     """The team's invite link: accept the rules if needed, then join."""
+    if not is_token(token):
+        raise Http404
     team = get_object_or_404(Team.objects.select_related("challenge__event"), invite_token=token)
     challenge = team.challenge
     if not can(request.user, "challenge.view", challenge):
@@ -140,6 +143,8 @@ def join_team(request, token):
 @login_required
 def invite_detail(request, token):
     """An e-mail invitation: the invitee accepts (with the rules, if not yet) or declines."""
+    if not is_token(token):
+        raise Http404
     invite = get_object_or_404(
         TeamInvite.objects.select_related("team__challenge__event", "invited_by"), token=token
     )
@@ -254,7 +259,7 @@ def merge_request(request, team_id):
     team = _my_team(request, team_id)
     target_id = request.POST.get("to_team", "")
     target = None
-    if target_id.isdigit():
+    if target_id.isascii() and target_id.isdigit() and len(target_id) < 19:
         target = Team.objects.filter(pk=int(target_id), challenge=team.challenge).first()
     if target is None:
         messages.error(request, _("Choose the team you want to merge into."))

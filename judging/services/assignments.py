@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from competitions.inputs import check_text
 from competitions.models import Team
 from competitions.permissions import can, is_judge, require
 from competitions.services.audit import log_action
@@ -43,6 +44,7 @@ def conflict_declare(*, track: Track, judge, team: Team, actor, reason: str = ""
     organiser for them) and withdraw any sheet the judge had for that team."""
     check_not_published(track)
     _require_conflict_rights(track, judge, actor)
+    reason = check_text(reason, field="reason", max_length=300, label=_("The reason"))
     if team.challenge_id != track.challenge_id:
         raise JudgingRefused(_("Choose a team of this challenge."), field="team")
     if not is_judge(judge, track.event):
@@ -50,7 +52,7 @@ def conflict_declare(*, track: Track, judge, team: Team, actor, reason: str = ""
             _("%(who)s does not judge this event.") % {"who": judge}, field="judge"
         )
     conflict, created = Conflict.objects.get_or_create(
-        judge=judge, team=team, defaults={"reason": reason.strip()[:300], "declared_by": actor}
+        judge=judge, team=team, defaults={"reason": reason.strip(), "declared_by": actor}
     )
     withdrawn = (
         ScoreSheet.objects.filter(judge=judge, project__team=team)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from competitions.inputs import check_model_text, check_text
 from competitions.models import Team
 from competitions.permissions import require
 from competitions.services.audit import apply_changes, log_action
@@ -26,6 +27,7 @@ PRIZE_FIELDS = ("kind", "place", "name", "description")
 
 
 def _check_prize(prize: Prize) -> None:
+    check_model_text(prize)
     if prize.kind not in Prize.Kind.values:
         raise JudgingRefused(_("Choose a place, a mention or a special prize."), field="kind")
     if prize.kind == Prize.Kind.COMMUNITY and not prize.track.has_vote:
@@ -100,7 +102,7 @@ def prize_award(*, prize: Prize, actor, team: Team | None, reason: str = "") -> 
     require(actor, "track.manage", track)
     check_not_published(track)
     prize = Prize.objects.select_for_update(of=("self",)).select_related("winner").get(pk=prize.pk)
-    reason = (reason or "").strip()
+    reason = check_text(reason, field="reason", max_length=300, label=_("The reason")).strip()
     suggestion = suggested_winners(track).get(prize.pk)
     if team is not None:
         if team.challenge_id != track.challenge_id or team.is_baseline:
@@ -126,7 +128,7 @@ def prize_award(*, prize: Prize, actor, team: Team | None, reason: str = "") -> 
             )
     previous = prize.winner
     prize.winner = team
-    prize.winner_reason = reason[:300] if team is not None else ""
+    prize.winner_reason = reason if team is not None else ""
     prize.awarded_at = timezone.now() if team is not None else None
     prize.awarded_by = actor if team is not None else None
     prize.save()

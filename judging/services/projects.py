@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from competitions.formatting import local_datetime
+from competitions.inputs import check_model_text, strip_forbidden
 from competitions.models import Submission, private_storage
 from competitions.permissions import require
 from competitions.selectors.participation import team_of
@@ -133,6 +134,7 @@ def project_save(
     require(actor, "track.handin", track)
 
     values = {name: (data.get(name) or "").strip() for name in PROJECT_FIELDS if name in data}
+    check_model_text(Project(**values))
     if not values.get("title"):
         raise JudgingRefused(_("Give your project a title."), field="title")
     for field in ("repository_url", "demo_url"):
@@ -157,10 +159,11 @@ def project_save(
             if stored is not None or (remove_writeup and project.writeup):
                 old_file = project.writeup.name
                 project.writeup = stored or ""
-                project.writeup_name = writeup.name[:255] if stored else ""
+                project.writeup_name = strip_forbidden(writeup.name)[:255] if stored else ""
                 project.writeup_size = writeup.size if stored else 0
                 changed.append("writeup")
             project.updated_by = actor
+            check_model_text(project)
             project.save()
             before = set(project.submissions.values_list("pk", flat=True)) if not created else set()
             if {s.pk for s in submissions} != before:

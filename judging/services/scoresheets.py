@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from competitions.inputs import check_model_text
 from competitions.permissions import can, require
 from competitions.services.audit import log_action
 
@@ -93,6 +94,7 @@ def _write(sheet: ScoreSheet, values: dict, comment: str, feedback: str) -> None
         )
     sheet.comment = (comment or "").strip()
     sheet.feedback = (feedback or "").strip()
+    check_model_text(sheet, fields=["comment", "feedback"])
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from competitions.inputs import check_model_text, check_text
 from competitions.models import Challenge
 from competitions.permissions import require
 from competitions.services.audit import apply_changes, log_action
@@ -47,6 +48,7 @@ def check_judging_open(track: Track) -> None:
 
 
 def _check_track(track: Track) -> None:
+    check_model_text(track)
     if track.ranking not in Track.Ranking.values:
         raise JudgingRefused(_("Choose how the final ranking is made."), field="ranking")
     if track.uses_judges and track.handin_deadline is None:
@@ -150,6 +152,7 @@ def track_update(*, track: Track, actor, data: dict) -> Track:
 
 
 def _check_criterion(criterion: Criterion) -> None:
+    check_model_text(criterion)
     if not (criterion.name or "").strip():
         raise JudgingRefused(_("Give the criterion a name."), field="name")
     others = Criterion.objects.filter(track=criterion.track, name__iexact=criterion.name.strip())
@@ -277,6 +280,7 @@ def track_unlock_judging(*, track: Track, actor, reason: str = "") -> Track:
     """Judging locked → open again (before publication only), with a reason."""
     require(actor, "track.manage", track)
     check_not_published(track)
+    check_text(reason, field="reason", max_length=300, label=_("The reason"))
     if not reason.strip():
         raise JudgingRefused(_("Say why judging opens again."), field="reason")
     updated = Track.objects.filter(pk=track.pk, judging=Track.Judging.LOCKED).update(

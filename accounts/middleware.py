@@ -1,7 +1,10 @@
 import zoneinfo
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone, translation
 
 TIMEZONE_COOKIE = "datajam_tz"
@@ -59,3 +62,24 @@ class UserLanguageMiddleware:
                 get_user_model().objects.filter(pk=user.pk, language="").update(language=code)
                 user.language = code
         return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """An organiser or judge who opens a page of an event that requires two-factor
+    authentication without having set it up is sent to the page that explains it, which links
+    to the setup and, once it is on, back to the page they wanted."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from competitions.errors import TwoFactorRequired
+
+        if not isinstance(exception, TwoFactorRequired) or exception.event is None:
+            return None
+        back = request.get_full_path() if request.method == "GET" else ""
+        query = urlencode({"event": exception.event.slug, "next": back})
+        return HttpResponseRedirect(f"{reverse('accounts:two_factor_required')}?{query}")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from competitions.errors import ServiceError
+from competitions.inputs import check_text
 
 from .models import ApiToken
 
@@ -35,7 +36,7 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """A new token for ``user``: the row and the token itself, which is never stored."""
     now = now or timezone.now()
-    name = (name or "").strip()
+    name = check_text(name, field="name", max_length=100, label=_("The name")).strip()
     if not name:
         raise TokenRefused(_("Give the token a name, e.g. the machine it is for."), field="name")
     if len(name) > 100:

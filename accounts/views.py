@@ -12,6 +12,9 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from competitions.errors import ServiceError
+from competitions.models import Event
+from competitions.permissions import can
+from competitions.views.helpers import safe_next
 
 from .forms import ApiTokenForm, ProfileForm
 from .tokens import api_token_create, api_token_revoke, api_tokens_of
@@ -90,3 +93,24 @@ def set_language(request):
     ):
         get_user_model().objects.filter(pk=request.user.pk).update(language=code)
     return response
+
+
+TWO_FACTOR_RETURN = "datajam_two_factor_return"
+
+
+@login_required
+def two_factor_required(request):
+    """Why an event's page asked for two-factor authentication, the way to set it up, and,
+    once it is on, the way back (kept in the session across allauth's setup pages)."""
+    event = Event.objects.filter(slug=request.GET.get("event", "")[:50]).first()
+    back = safe_next(request, "")
+    if is_mfa_enabled(request.user):
+        request.session.pop(TWO_FACTOR_RETURN, None)
+        return redirect(back or "accounts:profile")
+    if back:
+        request.session[TWO_FACTOR_RETURN] = back
+    return render(
+        request,
+        "accounts/two_factor_required.html",
+        {"event": event if event and can(request.user, "event.view", event) else None},
+    )

@@ -15,4 +15,13 @@ class ServiceError(Exception):
 class PermissionRefused(ServiceError):
     """The acting person may not do this (views answer 403 or 404, the API the same)."""
 
+
+class TwoFactorRequired(PermissionRefused):
+    """An organiser or judge of an event that requires two-factor authentication has not set it
+    up: pages send them to set it up (``accounts:two_factor_required``), the API answers 403."""
+
+    def __init__(self, message, *, event=None):
+        super().__init__(message)
+        self.event = event
+
     code = "permission_denied"

@@ -38,6 +38,7 @@ LABELS = {
     "kind": _("Kind"),
     "reason": _("Reason"),
     "content_language": _("Language of the texts"),
+    "require_mfa": _("Require two-factor authentication for organisers and judges"),
 }
 
 
@@ -114,8 +115,15 @@ class EventForm(forms.ModelForm):
         model = Event
         fields = [
             "name", "slug", "tagline", "description", "content_language", "starts_at", "ends_at",
+            "require_mfa",
         ]  # fmt: skip
         labels = labels_for(fields)
+        help_texts = {
+            "require_mfa": _(
+                "Organisers and judges of this event then need an authenticator app to open "
+                "its organiser and judging pages. Set it up for yourself first."
+            )
+        }
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
 
     def __init__(self, *args, **kwargs):

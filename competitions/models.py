@@ -61,6 +61,11 @@ class Event(models.Model):
     # action behind the readiness checklist (``selectors/readiness.py``).
     is_published = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Its organisers and judges must use two-factor authentication on its pages, the API and
+    # every service acting for them (``permissions.require``).
+    require_mfa = models.BooleanField(
+        _("Require two-factor authentication for organisers and judges"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .errors import PermissionRefused
+from .errors import PermissionRefused, TwoFactorRequired
 from .models import Challenge, Event, EventRole, Membership, Phase, Submission, Team
 from .selectors.participation import has_accepted_rules, team_of
 
@@ -167,14 +167,79 @@ RULES: dict[str, Callable] = {
 }
 
 
-def register_rules(rules: dict[str, Callable], *, objectless: set[str] | None = None) -> None:
+# Actions only an event's organisers or judges are given: under the event's "require
+# two-factor authentication" setting, ``require`` refuses them to anyone who has not set it up.
+STAFF_ACTIONS = {
+    "event.manage", "event.judge", "challenge.manage", "phase.manage", "submission.moderate",
+}  # fmt: skip
+
+
+def register_rules(
+    rules: dict[str, Callable],
+    *,
+    objectless: set[str] | None = None,
+    staff: set[str] | None = None,
+) -> None:
     """Let another app (``judging``) add its actions to the one permission function, from its
-    ``AppConfig.ready()``: this module imports no app that builds on it, so no import cycle."""
+    ``AppConfig.ready()``: this module imports no app that builds on it, so no import cycle.
+    ``staff``: its actions for organisers and judges only (see ``STAFF_ACTIONS``)."""
     clashes = {action for action, rule in rules.items() if RULES.get(action, rule) is not rule}
     if clashes:
         raise ValueError(f"permission actions registered twice: {sorted(clashes)}")
     RULES.update(rules)
     OBJECTLESS.update(objectless or ())
+    STAFF_ACTIONS.update(staff or ())
+
+
+def has_two_factor(user) -> bool:
+    """Whether the person has an authenticator app set up (cached on the user object)."""
+    if not user.is_authenticated:
+        return False
+    if "_datajam_mfa" not in user.__dict__:
+        from allauth.mfa.utils import is_mfa_enabled
+
+        user.__dict__["_datajam_mfa"] = is_mfa_enabled(user)
+    return user.__dict__["_datajam_mfa"]
+
+
+def event_of(obj) -> Event | None:
+    """The event an object belongs to (an event, challenge, phase, submission, track, ...)."""
+    paths = ("", "event", "challenge.event", "phase.challenge.event", "track.challenge.event",
+             "project.track.challenge.event")  # fmt: skip
+    for path in paths:
+        target = obj
+        for name in path.split(".") if path else ():
+            target = getattr(target, name, None)
+        if isinstance(target, Event):
+            return target
+    return None
+
+
+def two_factor_missing(user, event: Event | None) -> bool:
+    """The event asks its organisers and judges for two-factor authentication, the person is
+    one of them, and has not set it up."""
+    return (
+        event is not None
+        and event.require_mfa
+        and (_organiser(user, event) or _judge(user, event))
+        and not has_two_factor(user)
+    )
+
+
+def require_two_factor(user, action: str, obj) -> None:
+    """Refuse an organiser's or judge's action on an event that requires two-factor
+    authentication to someone who has not set it up (``TwoFactorRequired``)."""
+    if action in STAFF_ACTIONS:
+        event = event_of(obj)
+        if two_factor_missing(user, event):
+            raise TwoFactorRequired(
+                _(
+                    "%(event)s asks its organisers and judges to use two-factor "
+                    "authentication. Set it up on your profile page, then try again."
+                )
+                % {"event": event.name},
+                event=event,
+            )
 
 
 # For the rules of other apps: the same questions this module asks.
@@ -198,15 +263,21 @@ def require(user, action: str, obj=None) -> None:
     """For services: refuse with ``PermissionRefused`` unless ``can(user, action, obj)``."""
     if not can(user, action, obj):
         raise PermissionRefused(_("You are not allowed to do this."))
+    require_two_factor(user, action, obj)
 
 
 __all__ = [
     "OBJECTLESS",
     "RULES",
+    "STAFF_ACTIONS",
     "can",
+    "event_of",
+    "has_two_factor",
     "is_judge",
     "is_organiser",
     "may_view_event",
     "register_rules",
     "require",
+    "require_two_factor",
+    "two_factor_missing",
 ]

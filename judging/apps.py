@@ -10,8 +10,8 @@ class JudgingConfig(AppConfig):
         from competitions.services.merges import register_merge_hook
 
         from . import tasks  # noqa: F401  (Celery tasks, registered by name in every process)
-        from .permissions import RULES
+        from .permissions import RULES, STAFF_ACTIONS
         from .services.merges import HOOK
 
-        register_rules(RULES)
+        register_rules(RULES, staff=STAFF_ACTIONS)
         register_merge_hook(HOOK)

@@ -192,6 +192,12 @@ def _results_view(user, event: Event) -> bool:
     return judged.exists() and not judged.exclude(judging=Track.Judging.LOCKED).exists()
 
 
+# Organisers' and judges' actions: refused without two-factor authentication when the event
+# requires it (``competitions.permissions.STAFF_ACTIONS``).
+STAFF_ACTIONS = {
+    "track.manage", "track.judge", "judging.view_scores", "scoresheet.view", "scoresheet.edit",
+}  # fmt: skip
+
 RULES = {
     "track.manage": _track_manage,
     # Hand in or change the team's project (creating it when there is none yet).

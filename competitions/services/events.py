@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..inputs import check_model_text, check_text
 from ..models import Event, EventRole, Membership
-from ..permissions import require
+from ..permissions import has_two_factor, require
 from ..selectors.readiness import event_readiness
 from ..slugs import slug_from
 from . import ServiceError
@@ -16,6 +16,7 @@ from .audit import apply_changes, log_action
 
 EVENT_FIELDS = (
     "name", "slug", "tagline", "description", "content_language", "starts_at", "ends_at",
+    "require_mfa",
 )  # fmt: skip
 
 
@@ -59,6 +60,14 @@ def event_update(*, event: Event, actor, data: dict) -> Event:
     if not changes:
         return event
     _check_event(event)
+    if "require_mfa" in changes and event.require_mfa and not has_two_factor(actor):
+        raise EventRefused(
+            _(
+                "Set up two-factor authentication for yourself first (your profile page): "
+                "otherwise this setting would lock you out of the event's pages."
+            ),
+            field="require_mfa",
+        )
     event.save(update_fields=list(changes))
     log_action(
         event=event, actor=actor, action="event.edit", target=event, data={"changed": changes}

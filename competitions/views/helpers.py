@@ -4,9 +4,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from ..errors import PermissionRefused, ServiceError
+from ..errors import PermissionRefused, ServiceError, TwoFactorRequired
 from ..models import Challenge, Event, Phase
-from ..permissions import can
+from ..permissions import can, require_two_factor
 
 
 def get_event(request, event_slug: str, action: str = "event.view") -> Event:
@@ -16,6 +16,7 @@ def get_event(request, event_slug: str, action: str = "event.view") -> Event:
         raise Http404
     if action != "event.view" and not can(request.user, action, event):
         raise PermissionDenied
+    require_two_factor(request.user, action, event)
     return event
 
 
@@ -29,6 +30,7 @@ def get_challenge(
         raise Http404
     if action != "challenge.view" and not can(request.user, action, challenge):
         raise PermissionDenied
+    require_two_factor(request.user, action, challenge)
     return challenge
 
 
@@ -39,6 +41,7 @@ def get_phase(request, phase_id: int, action: str = "phase.manage") -> Phase:
         raise Http404
     if not can(request.user, action, phase):
         raise PermissionDenied
+    require_two_factor(request.user, action, phase)
     return phase
 
 
@@ -65,6 +68,8 @@ class service_call:
         if exc_type is None:
             self.ok = True
             return False
+        if isinstance(error, TwoFactorRequired):
+            return False  # the middleware sends the person to set it up
         if isinstance(error, PermissionRefused):
             raise PermissionDenied(str(error)) from error
         if not isinstance(error, ServiceError):

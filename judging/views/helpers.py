@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from competitions.permissions import can
+from competitions.permissions import can, require_two_factor
 from competitions.views.helpers import get_challenge
 
 from ..models import Project, Track
@@ -23,6 +23,7 @@ def get_track(
         if hide:
             raise Http404
         raise PermissionDenied
+    require_two_factor(request.user, action, track)
     return track
 
 

@@ -31,6 +31,9 @@ PAYLOADS = [
 # Every query parameter a view reads (grep request.GET), and a few a crawler would try.
 QUERY_PARAMS = ["page", "phase", "board", "sort", "since", "format", "state", "order",
                 "download", "next", "q", "o", "p"]  # fmt: skip
+# Fields the API's endpoints and the views read from a POST body.
+BODY_FIELDS = ["note", "reason", "name", "email", "title", "comment", "feedback", "final",
+               "accept", "to_team", "action", "decision", "board", "format"]  # fmt: skip
 LOGOUT = "/accounts/logout/"
 FIELD = re.compile(r"<(input|textarea|select)\b([^>]*)>", re.I)
 ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
@@ -98,6 +101,12 @@ def test_hostile_input_never_makes_a_server_error(name):
             no_server_error(
                 rolled_back(client.post, f"{url}?{query}", {"x": payload}),
                 (role, url, "query"),
+            )
+            # The API's (and any view's) body fields by name, as a form and as JSON.
+            body = {key: payload for key in BODY_FIELDS}
+            no_server_error(rolled_back(client.post, url, body), (role, url, "body"))
+            no_server_error(
+                rolled_back(client.post, url, body, "application/json"), (role, url, "json")
             )
             # Each URL parameter in turn replaced by the payload (percent-encoded).
             for param in params:

@@ -4,7 +4,7 @@ Each route of ours (``world.our_routes()``) is requested by every role of ``worl
 filled with the world's objects: a GET, or an empty POST where the route only takes POSTs
 (inside a transaction that is rolled back, so one role's POST never changes what the next one
 meets). The answer must be the one written here: ``L`` is the redirect to the login page, a
-number the status code. A route without a line here fails ``test_every_route_has_expectations``,
+number the status code, ``*`` any answer (a route whose answer depends on the machine). A route without a line here fails ``test_every_route_has_expectations``,
 so a new URL needs its answers decided; a line that lets one more role in fails its test.
 
 A 302 on a POST is the page coming back with a message (a refusal by the service, such as a
@@ -23,6 +23,30 @@ pytestmark = pytest.mark.django_db
 # organiser (see world.ROLES).
 EXPECTED = {
     "accounts:profile": "  L 200 200 200 200 200 200 200 200",
+    "accounts:token_create": "  L 400 400 400 400 400 400 400 400",
+    "accounts:two_factor_required": "  L 200 200 200 200 200 200 200 200",
+    "accounts:token_revoke": "  L 302 302 302 302 302 302 302 302",
+    "api-docs": "200 200 200 200 200 200 200 200 200",
+    "api-schema": "200 200 200 200 200 200 200 200 200",
+    "api:accept_rules": "401 200 200 200 200 200 200 400 200",
+    "api:audit": "401 403 403 403 403 403 403 403 200",
+    "api:challenge": "200 200 200 200 200 200 200 200 200",
+    "api:challenges": "200 200 200 200 200 200 200 200 200",
+    "api:event": "200 200 200 200 200 200 200 200 200",
+    "api:events": "200 200 200 200 200 200 200 200 200",
+    "api:file_download": "401 403 200 403 200 200 200 200 200",
+    "api:files": "200 200 200 200 200 200 200 200 200",
+    "api:leaderboard": "200 200 200 200 200 200 200 200 200",
+    "api:phase_rescore": "401 403 403 403 403 403 403 403 400",
+    "api:phases": "200 200 200 200 200 200 200 200 200",
+    "api:queue": "401 403 403 403 403 403 403 403 200",
+    "api:quota": "200 200 200 200 200 200 200 200 200",
+    "api:results": "404 404 404 404 404 404 404 404 200",
+    "api:submission": "401 404 404 404 404 200 200 404 200",
+    "api:submission_final": "401 404 404 404 404 200 200 404 400",
+    "api:submission_rescore": "401 404 404 404 404 400 400 404 400",
+    "api:submissions": "401 200 200 200 200 200 200 200 200",
+    "api:team": "401 404 404 404 200 200 200 404 404",
     "competitions:accept_rules": "  L 302 302 302 302 302 302 302 302",
     "competitions:challenge": "200 200 200 200 200 200 200 200 200",
     "competitions:create_team": "  L 302 302 302 302 302 302 302 302",
@@ -43,6 +67,8 @@ EXPECTED = {
     "competitions:manage_event": "  L 403 403 403 403 403 403 403 200",
     "competitions:manage_event_edit": "  L 403 403 403 403 403 403 403 200",
     "competitions:manage_event_new": "  L 200 200 200 200 200 200 200 200",
+    "competitions:manage_event_publish": "  L 403 403 403 403 403 403 403 302",
+    "competitions:manage_event_unpublish": "  L 403 403 403 403 403 403 403 302",
     "competitions:manage_moderate": "  L 404 404 404 404 403 403 404 302",
     "competitions:manage_phase_edit": "  L 403 403 403 403 403 403 403 200",
     "competitions:manage_phase_new": "  L 403 403 403 403 403 403 403 200",
@@ -72,6 +98,7 @@ EXPECTED = {
     "competitions:team_merge_decide": "  L 404 404 404 302 302 302 404 404",
     "competitions:team_merge_request": "  L 404 404 404 404 302 302 404 404",
     "competitions:team_submissions_export": "  L 404 404 404 200 200 200 404 404",
+    "healthz": "  *   *   *   *   *   *   *   *   *",  # 503 without a worker: its own tests
     "judging:conflict_add": "403 403 403 403 403 403 403 302 403",
     "judging:conflict_remove": "403 403 403 403 403 403 403 302 403",
     "judging:judge_home": "  L 200 200 200 200 200 200 200 200",
@@ -88,8 +115,10 @@ EXPECTED = {
     "judging:manage_prize_delete": "403 403 403 403 403 403 403 403 302",
     "judging:manage_prize_new": "403 403 403 403 403 403 403 403 200",
     "judging:manage_results": "403 403 403 403 403 403 403 403 200",
+    "judging:manage_results_unpublish": "403 403 403 403 403 403 403 403 302",
     "judging:manage_scores": "403 403 403 403 403 403 403 403 200",
     "judging:manage_scores_csv": "403 403 403 403 403 403 403 403 200",
+    "judging:manage_screen": "403 403 403 403 403 403 403 403 302",
     "judging:manage_standings_csv": "403 403 403 403 403 403 403 403 200",
     "judging:manage_track": "403 403 403 403 403 403 403 403 200",
     "judging:manage_track_edit": "403 403 403 403 403 403 403 403 200",
@@ -139,4 +168,5 @@ def test_each_role_gets_the_expected_answer(name, routes):
     for role in ROLES:
         got[role], _response = answer(world.client(role), url)
     expected = dict(zip(ROLES, EXPECTED[name].split(), strict=True))
+    expected = {role: got[role] if code == "*" else code for role, code in expected.items()}
     assert got == expected, url

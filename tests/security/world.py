@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.tokens import api_token_create
 from competitions.models import (
     DataFile,
     EventRole,
@@ -144,6 +145,7 @@ def build_world() -> World:
             "merge": merge, "track": track, "criterion": criterion, "prize": prize,
             "project": project, "other_project": other_project, "conflict": conflict,
             "judge_role": judge_role,
+            "api_token": api_token_create(user=people["leader"], name="laptop")[0],
         },
     )  # fmt: skip
 
@@ -196,6 +198,10 @@ def url_values(world: World) -> dict[str, str]:
         "conflict_id": str(o["conflict"].pk),
         "criterion_id": str(o["criterion"].pk),
         "prize_id": str(o["prize"].pk),
+        "token_id": str(o["api_token"].pk),
+        # the API's names
+        "event": world.event.slug,
+        "challenge": world.challenge.slug,
     }
 
 

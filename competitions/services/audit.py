@@ -1,3 +1,6 @@
+from django.utils.translation import gettext as _
+
+from ..inputs import check_text
 from ..models import AuditLog, Event
 from ..page_cache import content_changed
 
@@ -13,7 +16,9 @@ def log_action(
 ) -> AuditLog:
     """Record what was done, by whom and why, for the event's organisers to read. Every
     organiser action may change what the event's public pages show: their cached renderings
-    are renewed once it commits."""
+    are renewed once it commits. The reason is checked like every text (services check it
+    first, with their own limits): this is the last stop before the database."""
+    check_text(reason, field="reason", multiline=True, label=_("The reason"))
     content_changed(event.pk)
     return AuditLog.objects.create(
         event=event,

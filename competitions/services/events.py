@@ -150,6 +150,7 @@ def event_publish(*, event: Event, actor) -> Event:
 def event_unpublish(*, event: Event, actor, reason: str = "") -> Event:
     """Back to a draft: only organisers and judges see it; teams and submissions stay."""
     require(actor, "event.manage", event)
+    check_text(reason, field="reason", max_length=300, label=_("The reason"))
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not event.is_published:
         return event

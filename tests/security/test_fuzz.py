@@ -82,7 +82,8 @@ def rolled_back(call, *args):
 
 
 def no_server_error(response, what):
-    assert response.status_code < 500, what
+    # /healthz answers 503 by design when the worker or the broker is down.
+    assert response.status_code < 500 or response.wsgi_request.path == "/healthz", what
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -192,14 +192,13 @@ def register_rules(
 
 
 def has_two_factor(user) -> bool:
-    """Whether the person has an authenticator app set up (cached on the user object)."""
+    """Whether the person has an authenticator app set up (asked afresh: it changes while a
+    user object lives, and only events that require it ask)."""
     if not user.is_authenticated:
         return False
-    if "_datajam_mfa" not in user.__dict__:
-        from allauth.mfa.utils import is_mfa_enabled
+    from allauth.mfa.utils import is_mfa_enabled
 
-        user.__dict__["_datajam_mfa"] = is_mfa_enabled(user)
-    return user.__dict__["_datajam_mfa"]
+    return is_mfa_enabled(user)
 
 
 def event_of(obj) -> Event | None:

@@ -24,8 +24,18 @@ from competitions.models import (
     RulesAcceptance,
     Submission,
     TeamInvite,
+    TemplateJob,
 )
-from judging.models import Conflict, Criterion, Prize, Project, ScoreSheet, Track
+from judging.models import (
+    Conflict,
+    Criterion,
+    Panel,
+    Prize,
+    Project,
+    ScoreSheet,
+    Track,
+    Vote,
+)
 from tests import factories
 
 # The nine roles of the attack: everyone a page may meet.
@@ -133,7 +143,13 @@ def build_world() -> World:
     prize = Prize.objects.create(track=track, kind="place", place=1, name="First place")
     project = Project.objects.create(track=track, team=team, title="Buyer Resist app")
     other_project = Project.objects.create(track=track, team=other_team, title="North Star app")
-    ScoreSheet.objects.create(judge=people["judge"], project=project)
+    sheet = ScoreSheet.objects.create(judge=people["judge"], project=project)
+    panel = Panel.objects.create(track=track, name="Panel A")
+    vote = Vote.objects.create(
+        track=track, project=other_project, voter=people["member"],
+        created_at=timezone.now(), updated_at=timezone.now(),
+    )  # fmt: skip
+    job = TemplateJob.objects.create(event=event, actor=people["organiser"])
     conflict = Conflict.objects.create(
         judge=people["judge"], team=other_team, declared_by=people["judge"]
     )
@@ -144,7 +160,7 @@ def build_world() -> World:
             "other_event": other_event, "data_file": data_file, "invite": invite,
             "merge": merge, "track": track, "criterion": criterion, "prize": prize,
             "project": project, "other_project": other_project, "conflict": conflict,
-            "judge_role": judge_role,
+            "judge_role": judge_role, "sheet": sheet, "panel": panel, "vote": vote, "job": job,
             "api_token": api_token_create(user=people["leader"], name="laptop")[0],
         },
     )  # fmt: skip
@@ -199,6 +215,10 @@ def url_values(world: World) -> dict[str, str]:
         "criterion_id": str(o["criterion"].pk),
         "prize_id": str(o["prize"].pk),
         "token_id": str(o["api_token"].pk),
+        "sheet_id": str(o["sheet"].pk),
+        "panel_id": str(o["panel"].pk),
+        "vote_id": str(o["vote"].pk),
+        "job_id": str(o["job"].pk),
         # the API's names
         "event": world.event.slug,
         "challenge": world.challenge.slug,

@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('competitions', '0010_announcements_template_jobs'),
+        ("competitions", "0010_announcements_template_jobs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='require_mfa',
-            field=models.BooleanField(default=False, verbose_name='Require two-factor authentication for organisers and judges'),
+            model_name="event",
+            name="require_mfa",
+            field=models.BooleanField(
+                default=False,
+                verbose_name="Require two-factor authentication for organisers and judges",
+            ),
         ),
     ]

@@ -115,3 +115,22 @@ def test_the_organiser_page_sends_it(client, world, django_capture_on_commit_cal
         )
     assert "Announcement sent to 1 participant." in response.content.decode()
     assert Announcement.objects.get().challenge == linkage
+
+
+def test_written_by_a_french_speaking_organiser_read_in_english_by_an_english_reader(
+    client, world, django_capture_on_commit_callbacks
+):
+    event, organiser, linkage, english, french, stranger = world
+    organiser.language = "fr"
+    organiser.save()
+    client.force_login(organiser)
+    url = reverse("competitions:manage_announcement_new", args=[event.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"audience": "", "subject": "Données v2", "body": "Voir"})
+    stored = Notification.objects.get(user=english)
+    assert stored.message == "Announcement from the organisers of %(event)s: %(subject)s"
+    client.force_login(english)
+    page = client.get(reverse("competitions:notifications")).content.decode()
+    assert "Announcement from the organisers of DataJam: Données v2" in page
+    english_mail = next(m for m in mail.outbox if m.to == [english.email])
+    assert english_mail.body.startswith("The organisers of DataJam wrote to every participant")

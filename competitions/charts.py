@@ -34,7 +34,11 @@ _ids = count(1)
 
 
 def _number(value: float) -> str:
-    return f"{value:.4f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
+    """An axis or point label in the page's number format, without trailing zeros."""
+    if abs(value) >= 1000:
+        return formats.number_format(round(value), force_grouping=True)
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
 def _ticks(low: float, high: float, wanted: int = 5) -> list[float]:

@@ -70,7 +70,7 @@ def event_readiness(event: Event) -> Readiness:
     ]
     for challenge in challenges:
         checks.extend(_challenge_checks(event, challenge))
-    if getattr(event, "require_mfa", False):
+    if event.require_mfa:
         organisers = [
             role.user
             for role in event.roles.filter(role=EventRole.Role.ORGANISER).select_related("user")

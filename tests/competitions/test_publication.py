@@ -109,8 +109,6 @@ def test_only_organisers_publish(client):
 
 
 def test_events_requiring_mfa_need_an_organiser_with_mfa(organiser):
-    if not hasattr(Event, "require_mfa"):
-        pytest.skip("no require_mfa field on events yet")
     event = event_create(actor=organiser, data={"name": "DJ", "slug": "dj"})
     ready_challenge(event)
     Event.objects.filter(pk=event.pk).update(require_mfa=True)

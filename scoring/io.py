@@ -279,42 +279,12 @@ def _too_big(limit: int, error: type[ScoringError]) -> ScoringError:
     )
 
 
-def _gunzip(source: BinaryIO, limit: int | None, error: type[ScoringError]) -> bytearray:
-    """Decompress a gzip stream (every member) into memory, refusing it past ``limit`` bytes as
-    soon as that is certain: a gzip bomb costs at most ``limit`` bytes and the time to make them."""
-    out = bytearray()
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    room = (limit if limit is not None else 2**62) + 1
-    try:
-        while True:
-            chunk = inflater.unconsumed_tail or source.read(READ_CHUNK)
-            if not chunk and not inflater.unused_data:
-                break
-            if inflater.eof:  # another member follows
-                chunk, inflater = (
-                    inflater.unused_data + chunk,
-                    zlib.decompressobj(16 + zlib.MAX_WBITS),
-                )
-                if not chunk.strip(b"\0"):
-                    break  # trailing zero padding, as some tools write
-            out += inflater.decompress(chunk, max(room - len(out), 1))
-            if len(out) >= room:
-                raise _too_big(limit, error)
-        if not inflater.eof:
-            raise error("The gzip archive is truncated: upload the whole .csv.gz file again.")
-    except zlib.error as exc:
-        raise error(
-            f"The file starts like a gzip archive but could not be decompressed ({exc}). "
-            "Upload a plain .csv file or a valid .csv.gz."
-        ) from None
-    return out
-
-
 def check_size(
     source: Path | BinaryIO, limit: int, error: type[ScoringError] = InvalidSubmission
 ) -> None:
     """Refuse a file larger than ``limit`` bytes, once decompressed (gzip is read through,
-    in chunks, and stopped at the limit; nothing of it is kept)."""
+    in chunks, and stopped at the limit; nothing of it is kept), or a truncated or corrupt
+    gzip archive."""
     if not hasattr(source, "read"):
         with open(source, "rb") as raw:
             return check_size(raw, limit, error)
@@ -344,6 +314,8 @@ def check_size(
                     break
                 continue
             chunk = inflater.unconsumed_tail or source.read(READ_CHUNK)
+        if not inflater.eof:
+            raise error("The gzip archive is truncated: upload the whole .csv.gz file again.")
     except zlib.error as exc:
         raise error(
             f"The file starts like a gzip archive but could not be decompressed ({exc}). "
@@ -409,8 +381,10 @@ def read_csv(
     check_header(path, columns, error)
     expected = ",".join(columns)
     if _is_gzip(path):
-        with open(path, "rb") as raw:
-            source = pa.BufferReader(pa.py_buffer(_gunzip(raw, max_bytes, error)))
+        # A first pass through zlib, keeping nothing: refuses a gzip bomb at the cap and names a
+        # truncated or corrupt archive; then pyarrow streams it (memory: the table only).
+        check_size(path, max_bytes if max_bytes is not None else 2**62, error)
+        source = pa.input_stream(str(path), compression="gzip")
     else:
         if max_bytes is not None and os.path.getsize(path) > max_bytes:
             raise _too_big(max_bytes, error)

@@ -203,3 +203,34 @@ def test_challenge_from_template(client, organiser, django_capture_on_commit_cal
         "sample_submission.csv",
     ]
     assert "ad_id,cluster_id" in challenge.evaluation
+
+
+def test_challenge_manage_page_queries_do_not_grow_with_phases(client, organiser):
+    """The challenge's manage page reads its phases, their counts and their truth status in a
+    fixed number of queries: one phase or five cost the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = factories.EventFactory()
+    EventRole.objects.create(event=event, user=organiser, role="organiser")
+    challenge = factories.ChallengeFactory(event=event)
+    url = reverse("competitions:manage_challenge", args=[event.slug, challenge.slug])
+
+    def queries_with(n_phases: int) -> int:
+        while challenge.phases.count() < n_phases:
+            phase = factories.PhaseFactory(challenge=challenge, order=challenge.phases.count())
+            team = factories.TeamFactory(challenge=challenge)
+            factories.add_member(team, factories.UserFactory(), role="leader")
+            Submission.objects.create(
+                phase=phase, team=team, submitted_by=team.memberships.first().user,
+                file="x.csv", original_name="x.csv", size=10, state="scored",
+                queued_at=timezone.now(), finished_at=timezone.now(), public_score=0.5,
+            )  # fmt: skip
+        client.get(url)  # warm the session and caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    one = queries_with(1)
+    five = queries_with(5)
+    assert five == one, f"{one} queries with one phase, {five} with five"

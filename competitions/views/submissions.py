@@ -79,6 +79,9 @@ def submission_download(request, submission_id):
     )
 
 
+WHOLE_FILE_FIGURES = ("coverage", "n_predicted_clusters", "largest_predicted_cluster")
+
+
 def _detail_context(request, submission: Submission) -> dict:
     challenge = submission.phase.challenge
     spec = challenge.task_spec
@@ -86,12 +89,20 @@ def _detail_context(request, submission: Submission) -> dict:
     # Under the Ladder a participant sees the released value only, never the raw metrics.
     # Coverage is shown apart, for the whole file (as in the missing-ads warning): the table
     # holds the public part's metrics.
+    # The predicted-cluster counts are whole-file figures too (never per split, so that they
+    # tell nothing about which ads are public): they are listed with the coverage.
     metrics = [
         (name, spec.metric_labels.get(name, name), submission.public_scores.get(name))
         for name in spec.metrics
-        if raw and name in submission.public_scores and name != "coverage"
+        if raw and name in submission.public_scores and name not in WHOLE_FILE_FIGURES
     ]
-    coverage = submission.all_scores.get("coverage") if submission.all_scores else None
+    whole = submission.all_scores or {}
+    coverage = whole.get("coverage")
+    file_figures = [
+        (name, spec.metric_labels.get(name, name), whole[name])
+        for name in spec.metrics
+        if raw and name in whole and name in WHOLE_FILE_FIGURES and name != "coverage"
+    ]
     ladder = None
     if submission.state == Submission.State.SCORED:
         ladder = ladder_outcome(submission)
@@ -124,4 +135,5 @@ def _detail_context(request, submission: Submission) -> dict:
         "show_raw": raw,
         "ladder": ladder,
         "coverage": coverage,
+        "file_figures": file_figures,
     }

@@ -109,6 +109,13 @@ def test_coverage_is_given_for_the_whole_file_and_explained(
     assert "public and private parts together" in page
     metrics_table = page.split('id="metrics"')[1].split("</table>")[0]
     assert "Coverage" not in metrics_table
+    # The predicted-cluster counts are whole-file figures too: listed apart, with their values.
+    file_table = page.split('id="file-figures"')[1].split("</table>")[0]
+    spec = phase.challenge.task_spec
+    for name in ("n_predicted_clusters", "largest_predicted_cluster"):
+        label = spec.metric_labels.get(name, name)
+        assert label not in metrics_table
+        assert label in file_table
 
 
 def test_an_invitation_shows_before_the_rules_are_accepted(client, phase, team):

@@ -58,7 +58,9 @@ def score_text(value, digits: int = 4) -> str:
     if isinstance(value, int):
         return formats.number_format(value, force_grouping=True)
     try:
-        return formats.number_format(float(value), int(digits), force_grouping=True)
+        # Rounded here: Django's number_format cuts a float's extra digits off (0.43077 -> 0.430).
+        number = round(float(value), int(digits))
+        return formats.number_format(number, int(digits), force_grouping=True)
     except (TypeError, ValueError):
         return str(value)
 

@@ -73,6 +73,7 @@ class TemplateError(ServiceError):
 
 STEP_QUEUED = gettext_noop("Waiting for a worker to start")
 STEP_CORPUS = gettext_noop("Generating the synthetic corpus of ads")
+STEP_REFERENCES = gettext_noop("Scoring the simple reference methods against the truth")
 STEP_CHALLENGE = gettext_noop("Creating the challenge, its phase and its data files")
 STEP_TRUTH = gettext_noop("Checking the hidden ground truth")
 STEP_DONE = gettext_noop("The challenge is ready")
@@ -170,6 +171,7 @@ def challenge_create_from_template(
     try:
         progress(STEP_CORPUS)
         summary = generate_corpus(work, preset, n_ads=n_ads, seed=seed, public_share=public_share)
+        progress(STEP_REFERENCES)
         references = reference_scores(work / "ads.csv", work / "truth.csv", work)
         progress(STEP_CHALLENGE)
         with translation.override("en"):  # the template's texts are in English

@@ -179,6 +179,9 @@ def test_numbers_and_sizes_in_one_format_per_language():
     assert french.split()[0] == "0,8381" and "82,0" in french and "Kio" in french
     assert "12\xa0000" in french or "12 000" in french
     assert english == "0.8381 12,000 82.0\xa0KB"
+    # Rounded, not cut off: Django's number_format alone would write 0.430 for 0.43077.
+    rounded = Template("{% load datajam %}{{ s|metric:3 }} {{ t|metric }}")
+    assert rounded.render(Context({"s": 0.43077, "t": 0.99996})) == "0.431 1.0000"
 
 
 def test_the_reset_time_is_a_time_in_the_future(phase, team):

@@ -4,7 +4,15 @@ import pytest
 from django.urls import reverse
 
 from competitions.models import Challenge, TemplateJob
-from competitions.services.challenge_templates import template_job_run, template_job_start
+from competitions.services.challenge_templates import (
+    STEP_CHALLENGE,
+    STEP_CORPUS,
+    STEP_REFERENCES,
+    STEP_TRUTH,
+    challenge_create_from_template,
+    template_job_run,
+    template_job_start,
+)
 from competitions.services.events import event_create
 from tests import factories
 
@@ -39,6 +47,23 @@ def test_the_request_only_queues_the_job_and_the_page_shows_its_progress(client,
     assert reverse("competitions:manage_challenge", args=["dj", "link"]) in fragment
     challenge = Challenge.objects.get(slug="link")
     assert challenge.phases.get().truth_summary["n_rows"] == 300
+
+
+def test_the_reference_scores_are_computed_by_the_task_not_the_request(setup):
+    event, organiser = setup
+    job = template_job_start(event=event, actor=organiser, options=OPTIONS)
+    assert not Challenge.objects.exists()  # queued: no corpus, no scores yet
+    steps = []
+    challenge = challenge_create_from_template(
+        event=event, actor=organiser, progress=steps.append, **{**OPTIONS, "slug": "other"}
+    )
+    assert steps == [STEP_CORPUS, STEP_REFERENCES, STEP_CHALLENGE, STEP_TRUTH]
+    references = challenge.generated_corpus["references"]
+    assert set(references) == {"contacts", "exact_text", "baseline"}
+    assert 0 < references["baseline"]["public"]["pairwise_f1"] <= 1
+    assert template_job_run(job_id=str(job.pk)) == "done"
+    stored = Challenge.objects.get(slug="link").generated_corpus["references"]
+    assert stored == references  # same options and seed: the same corpus and scores
 
 
 def test_a_failed_job_says_why_and_creates_nothing(client, setup):

@@ -18,6 +18,7 @@ from starter.generate import (
     corpus_options,
     generate_corpus,
     main,
+    preset_singleton_share,
 )
 from starter.phones import find_emails, find_phones
 from starter.references import reference_scores
@@ -77,11 +78,43 @@ def test_explicit_options_override_the_preset():
         corpus_options("impossible")
 
 
+def test_small_preset_corpora_have_fewer_lone_ads():
+    assert preset_singleton_share(3_000) == 0.4 == preset_singleton_share(6_000)
+    assert preset_singleton_share(8_000) == 0.5
+    assert preset_singleton_share(10_000) == 0.6 == preset_singleton_share(100_000)
+    assert corpus_options("standard", n_ads=3_000).singleton_share == 0.4
+    assert corpus_options("standard", n_ads=3_000, singleton_share=0.7).singleton_share == 0.7
+    assert corpus_options(None, n_ads=3_000).singleton_share == 0.6  # plain defaults unchanged
+
+
+def test_preset_splits_each_operator_in_proportion():
+    corpus = build_corpus(corpus_options("standard", n_ads=3_000, seed=5), "standard")
+    frame = pd.DataFrame({"op": corpus.operator, "public": corpus.usage})
+    per_op = frame.groupby("op")["public"].agg(["size", "sum"])
+    share = 0.3  # the default public share
+    multi = per_op[per_op["size"] >= 2]
+    low = (multi["size"] * share).astype(int)
+    high = low + 1
+    assert ((multi["sum"] >= low) & (multi["sum"] <= high)).all()
+    assert abs(frame["public"].mean() - share) < 0.03
+    assert 0.37 < (per_op["size"] == 1).sum() / len(frame) < 0.43
+    again = build_corpus(corpus_options("standard", n_ads=3_000, seed=5), "standard")
+    assert (again.usage == corpus.usage).all()
+
+
 def test_command_line_preset(tmp_path, capsys):
     argv = ["--out", str(tmp_path), "--preset", "hard", "--n-ads", "400", "--burner-share", "0"]
     assert main(argv) == 0
     assert '"preset": "hard"' in capsys.readouterr().out
     assert len(pd.read_csv(tmp_path / "truth.csv")) == 400
+
+
+def test_command_line_yes_no_flag(tmp_path, capsys):
+    argv = ["--out", str(tmp_path), "--preset", "easy", "--n-ads", "300", "--split-by-operator"]
+    assert main([*argv, "no"]) == 0
+    with pytest.raises(SystemExit):
+        main([*argv, "maybe"])
+    assert "expected 1 or 0" in capsys.readouterr().err
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from .. import forms
+from ..inputs import strip_forbidden
 from ..models import Challenge, DataFile, Event, EventRole, Submission, Team, TemplateJob
 from ..permissions import can
 from ..selectors.audit import AuditFilter, audit_entries, audit_filter_choices, audit_sentence
@@ -487,7 +488,8 @@ def quota_override(request, phase_id, team_id):
 def audit_log(request, event_slug):
     event = get_event(request, event_slug, action="event.manage")
     chosen = AuditFilter(
-        action=request.GET.get("action", "")[:64], person=request.GET.get("person", "")[:32]
+        action=strip_forbidden(request.GET.get("action", ""))[:64],
+        person=strip_forbidden(request.GET.get("person", ""))[:32],
     )
     page = Paginator(audit_entries(event, chosen), 100).get_page(request.GET.get("page"))
     for entry in page:

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .. import page_cache
+from ..inputs import strip_forbidden
 from ..models import DataFile
 from ..selectors.home import event_cards
 from ..selectors.participation import has_accepted_rules, team_of
@@ -12,7 +13,7 @@ from .leaderboards import shown_public_scores
 
 
 def home(request):
-    query = request.GET.get("q", "").strip()[:100]
+    query = strip_forbidden(request.GET.get("q", "")).strip()[:100]
     return render(
         request,
         "competitions/home.html",

@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from competitions.permissions import can
+from competitions.permissions import can, require_two_factor
 from competitions.selectors.leaderboards import PRIVATE, PUBLIC, board_all
 from competitions.views.helpers import current_phase, get_challenge
 from competitions.views.leaderboards import board_export_rows
@@ -57,6 +57,11 @@ class Leaderboard(ApiView):
             raise PermissionDenied(
                 _("Only organisers and judges see the private leaderboard until it is revealed.")
             )
+        revealed = (
+            phase.private_revealed_at is not None and phase.private_revealed_at <= timezone.now()
+        )
+        if kind == PRIVATE and not revealed:
+            require_two_factor(request.user, "event.judge", phase.challenge.event)
         raw = can(request.user, "phase.view_raw_scores", phase)
         board = board_all(phase, kind=kind, raw=raw)
         name = f"{challenge.slug}-{phase.pk}-{kind}-leaderboard"

@@ -33,7 +33,7 @@ from ..charts import bar_chart, legend_items, line_chart, table_rows
 from ..csv_export import safe_cell
 from ..formatting import score_text
 from ..models import Challenge, Phase, Submission
-from ..permissions import can
+from ..permissions import can, require_two_factor
 from ..selectors.leaderboards import (
     FIXED_SORTS,
     PRIVATE,
@@ -88,6 +88,10 @@ def _board_kind(request, phase: Phase) -> str:
     revealed = phase.private_revealed_at is not None and phase.private_revealed_at <= timezone.now()
     wanted = request.GET.get("board") or (PRIVATE if revealed else PUBLIC)
     if wanted == PRIVATE and can(request.user, "phase.view_private", phase):
+        if not revealed:
+            # Before the reveal only staff see it: under the event's two-factor requirement,
+            # only staff who have set it up.
+            require_two_factor(request.user, "event.judge", phase.challenge.event)
         return PRIVATE
     return PUBLIC
 

@@ -121,6 +121,14 @@ def test_services_and_the_api_refuse_without_it(event_world):
     response = client.get(reverse("api:queue", args=[event.slug]))
     assert response.status_code == 403
     assert "two-factor" in response.content.decode()
+    # Nor the private leaderboard before the reveal, on the page or the API.
+    challenge = phase.challenge
+    board = reverse("competitions:leaderboard", args=[event.slug, challenge.slug])
+    response = client.get(board, {"board": "private"})
+    assert response.status_code == 302 and "two-factor-required" in response["Location"]
+    api_board = reverse("api:leaderboard", args=[event.slug, challenge.slug])
+    response = client.get(api_board, {"board": "private"})
+    assert response.status_code == 403 and "two-factor" in response.content.decode()
 
 
 def test_an_event_that_does_not_require_it_asks_nothing(event_world):

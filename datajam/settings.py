@@ -405,9 +405,11 @@ SCORING_HARD_TIME_LIMIT_GRACE_SECONDS = int(
 # Address space (RLIMIT_AS) one run may add to its worker process, in MB; past it the run gets
 # a MemoryError instead of the host swapping or the kernel killing processes. 0: no cap.
 SCORING_MEMORY_LIMIT_MB = int(os.environ.get("SCORING_MEMORY_LIMIT_MB", "4096"))
-# A running submission proves its worker is alive this often; silent this long, it is stuck.
+# A running submission proves its worker is alive this often; silent this long (two beats),
+# the sweeper presumes its worker gone and sends it to another. With the sweep interval below,
+# a whole worker killed mid-run is rescued within about 10 + 3 s.
 SCORING_HEARTBEAT_SECONDS = float(os.environ.get("SCORING_HEARTBEAT_SECONDS", "5"))
-SCORING_HEARTBEAT_STALE_SECONDS = float(os.environ.get("SCORING_HEARTBEAT_STALE_SECONDS", "30"))
+SCORING_HEARTBEAT_STALE_SECONDS = float(os.environ.get("SCORING_HEARTBEAT_STALE_SECONDS", "10"))
 # A redelivered or duplicate task takes over a running submission whose heartbeat has been
 # silent this long (0: twice SCORING_HEARTBEAT_SECONDS), without waiting for the sweeper.
 SCORING_TAKEOVER_STALE_SECONDS = float(os.environ.get("SCORING_TAKEOVER_STALE_SECONDS", "0"))
@@ -427,8 +429,8 @@ SCORING_QUEUED_GRACE_SECONDS = float(os.environ.get("SCORING_QUEUED_GRACE_SECOND
 # ... or when the queue holds fewer messages than there are queued submissions and it has
 # waited this long.
 SCORING_QUEUED_TIMEOUT_SECONDS = float(os.environ.get("SCORING_QUEUED_TIMEOUT_SECONDS", "300"))
-# How often beat runs the sweeper.
-SCORING_SWEEP_INTERVAL_SECONDS = float(os.environ.get("SCORING_SWEEP_INTERVAL_SECONDS", "30"))
+# How often beat runs the sweeper (a handful of indexed queries).
+SCORING_SWEEP_INTERVAL_SECONDS = float(os.environ.get("SCORING_SWEEP_INTERVAL_SECONDS", "3"))
 # Workers run the sweep themselves (one of them, each interval) when beat has not run it for
 # two intervals, so losing beat is not fatal. false: only beat (and manage.py) sweep.
 SCORING_WORKER_SWEEP = env_bool("SCORING_WORKER_SWEEP", True)

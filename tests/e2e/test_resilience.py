@@ -1,13 +1,15 @@
 """Nothing is lost or stranded: killed workers, a flushed Redis, a burst, runs that hit limits.
 
 Real ``celery worker`` processes on the real Redis and PostgreSQL. The sweeper runs in the test
-process (it is what beat would run every 30 s). Scoring is made slow on purpose by the tests'
+process (it is what beat would run every 3 s). Scoring is made slow on purpose by the tests'
 own worker app (``tests/e2e/worker_app.py``). Every check reads the database: submissions and
 their run history (``ScoringRun``), never the workers' logs.
 """
 
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -20,6 +22,7 @@ from competitions.services.sweeper import scoring_queue_length, submissions_swee
 from competitions.tasks import score_submission
 from tests import factories
 from tests.e2e.conftest import (
+    ROOT,
     all_finished,
     lose_broker_messages,
     make_submissions,
@@ -27,6 +30,7 @@ from tests.e2e.conftest import (
     states,
     submitting_team,
     wait_for,
+    worker_env,
 )
 
 pytestmark = pytest.mark.e2e
@@ -260,3 +264,62 @@ def test_beat_dead_a_worker_runs_the_sweep_itself(real_broker, start_worker):
     assert states(submissions) == {"scored": 2}
     sweep = HousekeepingRun.objects.get(name="sweeper")
     assert sweep.ran_by.startswith(worker.node_prefix) and sweep.ran_by.endswith("(beat silent)")
+
+
+def test_whole_worker_killed_rescued_by_the_sweeper_within_seconds(start_worker, tmp_path):
+    """kill -9 of a whole worker (main process and pool together, as when its host dies): its
+    message stays unacknowledged in Redis, so nobody is redelivered it; beat's sweeper sees the
+    heartbeat two beats silent and sends the submission to another worker. Production
+    heartbeat, stale threshold and sweep interval (the settings' defaults)."""
+    from django.conf import settings as live
+
+    phase = factories.PhaseFactory()
+    user = submitting_team(phase)
+    production = {
+        "SCORING_HEARTBEAT_SECONDS": "5",
+        "SCORING_WORKER_SWEEP": "false",  # only beat sweeps here
+    }
+    assert (live.SCORING_HEARTBEAT_STALE_SECONDS, live.SCORING_SWEEP_INTERVAL_SECONDS) == (10, 3)
+    doomed = start_worker(
+        extra_env={**production, "E2E_SCORING_DELAY": "120", "E2E_SCORING_DELAY_ATTEMPTS": "1"}
+    )
+    [submission] = make_submissions(user, phase, 1, factories.PARTIAL_CSV)
+
+    def running():
+        submission.refresh_from_db()
+        return submission.state == "running"
+
+    wait_for(running, timeout=60, message="the first worker to start scoring")
+    rescuer = start_worker(extra_env=production).wait_ready()
+    env = worker_env()
+    env.update(production)
+    log = open(tmp_path / "beat.log", "wb")
+    beat = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "tests.e2e.worker_app", "beat", "-l", "INFO",
+         "-s", str(tmp_path / "beat-schedule"), "--pidfile="],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        killed_at = timezone.now()
+        doomed.kill()  # SIGKILL to the whole process group: no goodbye, no acknowledgement
+
+        def finished():
+            submission.refresh_from_db()
+            return submission.is_finished
+
+        wait_for(finished, timeout=60, message="the sweeper and another worker to score it")
+    finally:
+        os.killpg(beat.pid, signal.SIGKILL)
+        beat.wait()
+        log.close()
+    assert submission.state == "scored", rescuer.output()[-3000:]
+    assert submission.attempts == 2
+    assert submission.worker.startswith(rescuer.node_prefix)
+    runs = list(ScoringRun.objects.filter(submission=submission).order_by("attempt"))
+    assert [(r.attempt, r.outcome) for r in runs] == [(1, "abandoned"), (2, "scored")]
+    assert HousekeepingRun.objects.get(name="sweeper").ran_by.startswith("beat")
+    # From the database's own timestamps: whole worker killed → scored by another in < 15 s.
+    recovered_in = (submission.finished_at - killed_at).total_seconds()
+    print(f"whole worker kill -9 → scored by another: {recovered_in:.1f} s")
+    assert recovered_in < 15
+    assert results_written(submission) == 1

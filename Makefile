@@ -45,8 +45,12 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Two processes (pytest-xdist, one test database each) for everything but the end-to-end tests,
+# which start real workers on one Redis database and run after, one at a time.
+TEST_PROCESSES ?= 2
 test: install lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadfile -m "not e2e" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/scoring.py

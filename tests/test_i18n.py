@@ -3,6 +3,10 @@ catalogue is complete."""
 
 import ast
 import gettext
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,6 +107,31 @@ def test_catalogue_is_complete_and_compiled(lang):
         if e["msgid_plural"] is None and compiled.gettext(e["msgid"]) != e["msgstr"][0]
     ]
     assert not stale, "run manage.py compilemessages"
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="needs gettext (Debian's gettext)")
+@pytest.mark.parametrize("lang", sorted(CATALOGUES))
+def test_catalogue_holds_every_string_of_the_code(lang, tmp_path):
+    """makemessages over a copy of the sources adds no message and drops none: every string in
+    the code and templates is in the catalogue, and the catalogue carries no leftovers."""
+    root = Path(settings.BASE_DIR)
+    copy = tmp_path / "src"
+    skip = shutil.ignore_patterns(".venv", "var", ".git", "node_modules", "__pycache__", "*.mo")
+    shutil.copytree(root, copy, ignore=skip)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", lang, "--no-obsolete", "-v", "0",
+         "--ignore=.venv", "--ignore=var"],
+        cwd=copy, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+
+    def msgids(path):
+        return {(e["msgid"], e["msgid_plural"]) for e in parse_po(path) if e["msgid"]}
+
+    ours = msgids(LOCALE / lang / "LC_MESSAGES" / "django.po")
+    fresh = msgids(copy / "locale" / lang / "LC_MESSAGES" / "django.po")
+    assert not sorted(fresh - ours), f"strings missing from locale/{lang}: run makemessages"
+    assert not sorted(ours - fresh), f"strings no longer in the code, in locale/{lang}"
 
 
 @pytest.mark.parametrize("lang", sorted(CATALOGUES))

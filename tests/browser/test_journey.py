@@ -25,6 +25,7 @@ def scoring_backend(transactional_db, tmp_path):
         yield "eager"
 
 
+@pytest.mark.e2e  # a real worker on the shared Redis queue: runs with the end-to-end tests
 def test_participant_uploads_and_sees_score(live_server, page, scoring_backend, tmp_path):
     phase = factories.PhaseFactory(challenge__title="Link the ads")
     challenge = phase.challenge

@@ -33,6 +33,7 @@ def focus_ring(page) -> str:
     )
 
 
+@pytest.mark.e2e  # a real worker on the shared Redis queue: runs with the end-to-end tests
 def test_log_in_upload_and_hear_the_score(live_server, page, start_worker, tmp_path):  # noqa: F811
     phase = factories.PhaseFactory(challenge__title="Link the ads")
     challenge = phase.challenge

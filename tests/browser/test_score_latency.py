@@ -35,6 +35,7 @@ def linkage_files(n: int) -> tuple[str, str]:
     return truth, submission
 
 
+@pytest.mark.e2e  # a real worker on the shared Redis queue: runs with the end-to-end tests
 def test_score_shows_soon_after_click(live_server, page, scoring_backend, tmp_path):  # noqa: F811
     truth, predictions = linkage_files(ADS)
     phase = factories.PhaseFactory(

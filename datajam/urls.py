@@ -1,5 +1,4 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -24,7 +23,5 @@ urlpatterns = [
     path("", include("competitions.urls")),
 ]
 
-if settings.DEBUG:
-    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-
-    urlpatterns += staticfiles_urlpatterns()
+# Static files are served by WhiteNoise (and by runserver in development), never by a URL
+# pattern: the URLconf is the same whatever DEBUG says when it is first imported.

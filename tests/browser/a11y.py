@@ -116,6 +116,9 @@ def check_page(
                 _goto(page, url, problems)
             if prepare is not None:
                 prepare(page)
+                # A prepare that submits a form navigates: check the page it lands on, once
+                # it has loaded, not the document being replaced.
+                page.wait_for_load_state("load")
             shown = page_language(page)
             if shown != language:
                 problems.append(f"{page.url}: asked for {language}, the page is in {shown!r}")

@@ -71,7 +71,12 @@ def test_checklist_and_audit_filter_pass_the_harness(live_server, page):
     check_page(page, manage)
     check_page(page, f"{manage}audit/?action=event.create")
     check_page(page, f"{base}/e/{event.slug}/")  # the draft notice
-    check_page(page, manage, prepare=lambda p: p.click("#publish-button"))
+
+    def publish_unready(p):
+        p.click("#publish-button")
+        p.wait_for_selector(".messages")
+
+    check_page(page, manage, prepare=publish_unready)
     screenshot(page, "new-users-checklist")
 
 
@@ -133,9 +138,14 @@ def test_home_search_announcements_moderation_and_template_progress(live_server,
     page.click("main form button[type=submit]")
     expect(page.locator(".messages")).to_contain_text("Announcement sent to 1 participant.")
     check_page(page, f"{base}/manage/e/{event.slug}/announcements/new/")
+
+    def submit_empty(p):
+        p.click("main form button[type=submit]")
+        p.wait_for_selector("[aria-invalid=true]")
+
     check_page(
         page, f"{base}/manage/e/{event.slug}/announcements/new/",
-        prepare=lambda p: p.click("main form button[type=submit]"),
+        prepare=submit_empty,
     )  # fmt: skip
     page.goto(f"{base}/manage/e/{event.slug}/c/{challenge.slug}/submissions/")
     page.select_option(f"#action-{submission.pk}", "disqualify")

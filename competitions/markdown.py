@@ -5,6 +5,8 @@ No image is ever shown: a Markdown image becomes a link to it (its alt text, els
 and an HTML ``<img>`` is dropped, so our pages load nothing from other hosts and a visitor's
 browser never calls an address an event's author chose."""
 
+from functools import lru_cache
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -22,6 +24,8 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
     "th": {"align"},
 }
+
+MEMO_MAX_CHARS = 20_000
 
 
 class _ImagesAsLinks(Treeprocessor):
@@ -41,9 +45,17 @@ class ImagesAsLinks(Extension):
 
 
 def render_markdown(text: str) -> SafeString:
-    html = md.markdown(
-        text or "", extensions=["tables", "fenced_code", "sane_lists", ImagesAsLinks()]
-    )
+    """``text`` as sanitised HTML. A pure function of the text, kept per process for the
+    texts rendered last (a challenge's description, rules and evaluation are rendered on every
+    signed-in view of its page: about 3 ms each)."""
+    text = text or ""
+    # Only short texts are kept: a long write-up is rendered when asked (and would hold memory).
+    return _render(text) if len(text) <= MEMO_MAX_CHARS else _render.__wrapped__(text)
+
+
+@lru_cache(maxsize=256)
+def _render(text: str) -> SafeString:
+    html = md.markdown(text, extensions=["tables", "fenced_code", "sane_lists", ImagesAsLinks()])
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -44,6 +44,45 @@ def content_version(event_id: int) -> str:
     return value
 
 
+def _standings_key(phase_id: int) -> str:
+    return f"standings-token:{phase_id}"
+
+
+def versions(phase_id: int, event_id: int) -> tuple[str, str]:
+    """(the phase's standings token, the event's content version), in one cache round trip.
+
+    The standings token changes after every commit that writes the phase's standings rows
+    (``standings_changed``). It lives ``PAGE_CACHE_SECONDS`` at most, so a write that reached
+    the rows some other way (a cascade from the admin, say) shows within that time, as stale
+    renderings do."""
+    keys = [_standings_key(phase_id), _version_key(event_id)]
+    found = cache.get_many(keys)
+    token = found.get(keys[0])
+    if token is None:
+        fresh = uuid.uuid4().hex[:12]
+        token = fresh if cache.add(keys[0], fresh, _token_seconds()) else cache.get(keys[0])
+    content = found.get(keys[1])
+    if content is None:
+        content = content_version(event_id)
+    return token or "none", content
+
+
+def _token_seconds() -> int:
+    return max(settings.PAGE_CACHE_SECONDS, 1)
+
+
+def standings_changed(phase_id: int) -> None:
+    """Give the phase a new standings token now and again once the current transaction
+    commits: a reader between the two may store the old rows under the first token, never
+    under the second."""
+
+    def renew() -> None:
+        cache.set(_standings_key(phase_id), uuid.uuid4().hex[:12], _token_seconds())
+
+    renew()
+    transaction.on_commit(renew, robust=True)
+
+
 def content_changed(event_id: int) -> None:
     """Give the event a new content version once the current transaction commits (before
     that, a reader would cache the old content under the new version)."""

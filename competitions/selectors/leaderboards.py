@@ -20,9 +20,9 @@ from django.db.models import Count, F, FloatField, Max
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
+from .. import page_cache
 from ..ladder import auto_step, replay
 from ..models import Membership, Phase, Standing, StandingsDay, Submission, Team
-from ..page_cache import content_version
 
 PER_PAGE = 100
 PUBLIC, PRIVATE = "public", "private"
@@ -336,22 +336,28 @@ def private_and_public_ranks(phase: Phase) -> dict[int, tuple[int | None, int | 
 
 def standings_version(phase: Phase) -> str:
     """A short tag that changes whenever the phase's boards may show something new: a row
-    written or removed, a setting the boards depend on, or the event's content version (a team's
-    members changed, say). One small indexed query and one cache read."""
-    summary = Standing.objects.filter(phase_id=phase.pk).aggregate(
-        n=Count("id"), at=Max("updated_at")
-    )
+    written or removed (the phase's standings token, ``page_cache.standings_changed``), a
+    setting the boards depend on, or the event's content version (a team's members changed,
+    say). One cache round trip, no query: an open board asks for it every few seconds."""
     challenge = phase.challenge
+    if page_cache.enabled():
+        token, content = page_cache.versions(phase.pk, challenge.event_id)
+    else:
+        # No shared cache to hold a token: the rows themselves (one small indexed query).
+        summary = Standing.objects.filter(phase_id=phase.pk).aggregate(
+            n=Count("id"), at=Max("updated_at")
+        )
+        token = f"{summary['n']}|{summary['at'].isoformat() if summary['at'] else ''}"
+        content = page_cache.content_version(challenge.event_id)
     parts = [
         phase.pk,
-        summary["n"],
-        summary["at"].isoformat() if summary["at"] else "",
+        token,
         challenge.primary_metric,
         ",".join(challenge.secondary_metrics or []),
         phase.private_revealed_at.isoformat() if phase.private_revealed_at else "",
         phase.ladder,
         phase.ladder_step,
-        content_version(challenge.event_id),
+        content,
     ]
     return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:16]
 

@@ -19,10 +19,17 @@ def team_of(user, challenge: Challenge) -> Team | None:
 
 
 def has_accepted_rules(user, challenge: Challenge) -> bool:
-    return (
-        user.is_authenticated
-        and RulesAcceptance.objects.filter(challenge=challenge, user=user).exists()
-    )
+    """Whether the person accepted the challenge's rules. A yes is kept on the user object for
+    the request (an acceptance is never withdrawn); a no is asked again, since the request may
+    be the one that accepts."""
+    if not user.is_authenticated:
+        return False
+    accepted = user.__dict__.setdefault("_datajam_accepted", set())
+    if challenge.pk not in accepted:
+        if not RulesAcceptance.objects.filter(challenge=challenge, user=user).exists():
+            return False
+        accepted.add(challenge.pk)
+    return True
 
 
 def events_visible_to(user) -> QuerySet[Event]:

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from ..models import Phase, QuotaOverride, Submission, Team
@@ -58,19 +59,24 @@ def team_quota(*, team: Team, phase: Phase, now: dt.datetime | None = None) -> Q
     if override is not None:
         daily_limit = override.daily_limit if override.daily_limit is not None else daily_limit
         total_limit = override.total_limit if override.total_limit is not None else total_limit
-    submissions = Submission.objects.filter(team=team, phase=phase)
-    counted = submissions.filter(counts_for_quota=True)
-    today = submissions.filter(created_at__gte=day_start, created_at__lt=day_end)
+    day = Q(created_at__gte=day_start, created_at__lt=day_end)
+    counted = Q(counts_for_quota=True)
+    file_failed = day & Q(failure=Submission.Failure.FILE)
+    # One query: the counts are a few index lookups, the statements' cost is their overhead.
+    counts = Submission.objects.filter(team=team, phase=phase).aggregate(
+        used_today=Count("pk", filter=counted & day),
+        total_used=Count("pk", filter=counted),
+        failed_today=Count("pk", filter=file_failed),
+        limit_failures_today=Count("pk", filter=file_failed & ~Q(limit_hit="")),
+    )
     return Quota(
         daily_limit=daily_limit,
-        used_today=counted.filter(created_at__gte=day_start, created_at__lt=day_end).count(),
+        used_today=counts["used_today"],
         total_limit=total_limit,
-        total_used=counted.count(),
+        total_used=counts["total_used"],
         failed_limit=phase.failed_daily_limit,
-        failed_today=today.filter(failure=Submission.Failure.FILE).count(),
+        failed_today=counts["failed_today"],
         next_reset=day_end,
-        limit_failures_today=today.filter(failure=Submission.Failure.FILE)
-        .exclude(limit_hit="")
-        .count(),
+        limit_failures_today=counts["limit_failures_today"],
         limit_failures_cap=settings.SCORING_LIMIT_FAILURES_PER_DAY,
     )

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .. import page_cache
 from ..ladder import round_to_step
 from ..models import Challenge, Phase, Standing, StandingsDay, Submission, Team
 from ..selectors.leaderboards import counted_submissions, ladder_step
@@ -165,6 +166,7 @@ def standing_refresh(*, phase_id: int, team_id: int) -> Standing | None:
         .values_list(*ENTRY_FIELDS)
     )
     standing = _compute(phase, _entries(rows)) if is_baseline is not None else None
+    page_cache.standings_changed(phase_id)
     old = Standing.objects.filter(phase_id=phase_id, team_id=team_id).first()
     _add_days(phase_id, _day_deltas(old.daily if old else {}, standing.daily if standing else {}))
     if standing is None:
@@ -183,6 +185,7 @@ def standing_drop(*, phase_id: int, team_id: int) -> None:
     """Remove a team's row (the team is about to be deleted, e.g. absorbed by a merge)."""
     old = Standing.objects.filter(phase_id=phase_id, team_id=team_id).first()
     if old is not None:
+        page_cache.standings_changed(phase_id)
         _add_days(phase_id, _day_deltas(old.daily, {}))
         old.delete()
 
@@ -224,6 +227,7 @@ def standings_rebuild(*, phase: Phase) -> int:
                 **_fields(phase, standing, metrics, now),
             )
         )
+    page_cache.standings_changed(phase.pk)
     Standing.objects.filter(phase_id=phase.pk).delete()
     Standing.objects.bulk_create(new_rows, batch_size=1000)
     StandingsDay.objects.filter(phase_id=phase.pk).delete()

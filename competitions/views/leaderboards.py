@@ -17,6 +17,7 @@ from html import escape
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -280,7 +281,7 @@ def _page_extras(request, challenge: Challenge, phase: Phase, spec: dict) -> dic
     """What only the whole page shows: your team (never cached), the exports, the charts."""
     kind = spec["kind"]
     my_team = team_of(request.user, challenge)
-    my_page = team_board_page(phase, my_team.pk, kind=kind) if my_team else None
+    my_page = _team_page(phase, my_team.pk, kind, spec["version"]) if my_team else None
     export = reverse("competitions:leaderboard_export", args=[challenge.event.slug, challenge.slug])
     query = urlencode({"phase": phase.pk, "board": kind})
     step = ladder_step(phase)
@@ -313,6 +314,19 @@ def _page_extras(request, challenge: Challenge, phase: Phase, spec: dict) -> dic
         cache_key = page_cache.key("history", phase.pk, spec["version"], int(raw))
         extras["history_html"] = page_cache.cached_html(cache_key, render_history)
     return extras
+
+
+def _team_page(phase: Phase, team_id: int, kind: str, version: str) -> int | None:
+    """The board page that holds the team (``team_board_page``: three counts), once per
+    standings version."""
+    if not page_cache.enabled():
+        return team_board_page(phase, team_id, kind=kind)
+    cache_key = f"page:team-page:{phase.pk}:{version}:{kind}:{team_id}"
+    page = cache.get(cache_key)
+    if page is None:
+        page = team_board_page(phase, team_id, kind=kind) or 0
+        cache.set(cache_key, page, settings.PAGE_CACHE_SECONDS)
+    return page or None
 
 
 def _history_context(challenge: Challenge, phase: Phase, *, raw: bool, step) -> dict:

@@ -182,6 +182,37 @@ def test_an_unchanged_poll_is_an_empty_204(board):
     poll, queries = get(client_for(), url + f"?since={version}", **HX)
     assert poll.status_code == 204 and poll.content == b""
     assert not rows_read(queries)
+    # The version is the phase's standings token, from the cache: no standings query at all.
+    assert not any("competitions_standing" in q["sql"] for q in queries)
+
+
+def test_a_standings_write_renews_the_version_once_committed(
+    board, django_capture_on_commit_callbacks
+):
+    url = board_url(board["challenge"])
+    version = get(client_for(), url)[0].context["version"]
+    assert get(client_for(), url + f"?since={version}", **HX)[0].status_code == 204
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        score(board["phase"], board["other"], 0.95, 0.95)
+    during = get(client_for(), url)[0].context["version"]
+    assert during != version  # renewed at the write already
+    for callback in callbacks:
+        callback()
+    after = get(client_for(), url)[0].context["version"]
+    assert after not in (version, during)  # and again at the commit
+    poll = get(client_for(), url + f"?since={during}", **HX)[0]
+    assert poll.status_code == 200 and "0.9500" in poll.content.decode()
+
+
+def test_with_caching_off_the_version_comes_from_the_rows(board, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = board_url(board["challenge"])
+    version = get(client_for(), url)[0].context["version"]
+    poll, queries = get(client_for(), url + f"?since={version}", **HX)
+    assert poll.status_code == 204
+    assert any("competitions_standing" in q["sql"] for q in queries)
+    score(board["phase"], board["other"], 0.95, 0.95)
+    assert get(client_for(), url + f"?since={version}", **HX)[0].status_code == 200
 
 
 def test_challenge_and_event_pages_come_from_the_cache_for_visitors(board):

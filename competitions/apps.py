@@ -8,4 +8,6 @@ class CompetitionsConfig(AppConfig):
     def ready(self) -> None:
         # Register the Celery tasks in every process (web, worker, beat): services send them
         # by name and never import the task module.
-        from . import tasks  # noqa: F401
+        from . import signals, tasks  # noqa: F401
+
+        signals.connect()

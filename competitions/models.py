@@ -176,7 +176,7 @@ class Phase(models.Model):
     )
 
     class Meta:
-        ordering = ["challenge", "order", "starts_at"]
+        ordering = ["challenge_id", "order", "starts_at"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="phase_ends_after_start"
@@ -205,7 +205,7 @@ class DataFile(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["challenge", "kind", "name"]
+        ordering = ["challenge_id", "kind", "name"]
 
     def __str__(self) -> str:
         return self.name
@@ -438,7 +438,7 @@ class ScoringRun(models.Model):
     )
 
     class Meta:
-        ordering = ["submission", "attempt"]
+        ordering = ["submission_id", "attempt"]
 
     def __str__(self) -> str:
         return f"{self.submission_id} attempt {self.attempt}: {self.outcome}"
@@ -532,7 +532,7 @@ class StandingsDay(models.Model):
     submissions = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["phase", "day"]
+        ordering = ["phase_id", "day"]
         constraints = [
             models.UniqueConstraint(fields=["phase", "day"], name="one_count_per_phase_day")
         ]

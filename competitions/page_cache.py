@@ -17,6 +17,7 @@ change the versions miss can show. ``PAGE_CACHE_SECONDS=0`` turns this caching o
 import hashlib
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar, Token
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,12 +37,54 @@ def _version_key(event_id: int) -> str:
 
 def content_version(event_id: int) -> str:
     """The event's content version: a token that changes whenever its pages may change."""
-    key = _version_key(event_id)
-    value = cache.get(key)
+    return _token(_version_key(event_id))
+
+
+def site_version() -> str:
+    """A token that changes whenever any event's content version does (the home page lists
+    them all)."""
+    return _token(_SITE_KEY)
+
+
+_SITE_KEY = "content-version:site"
+
+
+def _token(key: str, value: str | None = None) -> str:
+    if value is None:
+        value = cache.get(key)
     if value is None:
         cache.add(key, uuid.uuid4().hex[:12], None)
         value = cache.get(key) or "none"
+    _depends_on(key, value)
     return value
+
+
+# --- Whole pages for visitors (``competitions.visitor_pages``) --------------------------------
+# While a visitor's page renders, the versions it reads are noted here: the stored page is served
+# again only while each of them still holds.
+_noted: ContextVar[dict | None] = ContextVar("page_cache_noted", default=None)
+
+
+def start_noting() -> Token:
+    return _noted.set({})
+
+
+def stop_noting(token: Token) -> dict:
+    noted = _noted.get() or {}
+    _noted.reset(token)
+    return noted
+
+
+def _depends_on(key: str, value: str) -> None:
+    noted = _noted.get()
+    if noted is not None:
+        noted.setdefault(key, value)
+
+
+def shareable(request) -> None:
+    """Mark this response as the same for every visitor who is not signed in (with the same
+    URL, language and time zone): ``visitor_pages`` may serve it to the next ones."""
+    request.visitor_shareable = True
 
 
 def _standings_key(phase_id: int) -> str:
@@ -61,10 +104,38 @@ def versions(phase_id: int, event_id: int) -> tuple[str, str]:
     if token is None:
         fresh = uuid.uuid4().hex[:12]
         token = fresh if cache.add(keys[0], fresh, _token_seconds()) else cache.get(keys[0])
-    content = found.get(keys[1])
-    if content is None:
-        content = content_version(event_id)
-    return token or "none", content
+    token = token or "none"
+    _depends_on(keys[0], token)
+    return token, _token(keys[1], found.get(keys[1]))
+
+
+def version_keys(phase_id: int, event_id: int) -> list[str]:
+    """The cache keys ``versions`` reads, in its order."""
+    return [_standings_key(phase_id), _version_key(event_id)]
+
+
+# --- A board poll answered before anything else (``visitor_pages``) ---------------------------
+# "Unchanged" (204) is the same answer for everyone who holds the board's current version, and
+# tells nothing to anyone else: the version is a digest no one can guess.
+
+
+def _board_version_key(phase_id: int) -> str:
+    return f"board-version:{phase_id}"
+
+
+def remember_board_version(phase_id: int, version: str, deps: dict) -> None:
+    """The phase's current board version and the tokens it was computed from."""
+    cache.set(_board_version_key(phase_id), {"version": version, "deps": deps}, _token_seconds())
+
+
+def board_unchanged(phase_id: int, since: str) -> bool:
+    """Whether ``since`` is the phase's current board version (while the tokens it was
+    computed from hold)."""
+    entry = cache.get(_board_version_key(phase_id))
+    if not entry or entry["version"] != since:
+        return False
+    deps = entry["deps"]
+    return cache.get_many(list(deps)) == deps
 
 
 def _token_seconds() -> int:
@@ -84,11 +155,18 @@ def standings_changed(phase_id: int) -> None:
 
 
 def content_changed(event_id: int) -> None:
-    """Give the event a new content version once the current transaction commits (before
-    that, a reader would cache the old content under the new version)."""
-    transaction.on_commit(
-        lambda: cache.set(_version_key(event_id), uuid.uuid4().hex[:12], None), robust=True
-    )
+    """Give the event a new content version now and again once the current transaction
+    commits: a reader between the two may store the old content under the first version, never
+    under the second. The home page's site version changes with it."""
+
+    def renew() -> None:
+        cache.set_many(
+            {_version_key(event_id): uuid.uuid4().hex[:12], _SITE_KEY: uuid.uuid4().hex[:12]},
+            None,
+        )
+
+    renew()
+    transaction.on_commit(renew, robust=True)
 
 
 def stamp(*rows) -> str:

@@ -55,6 +55,15 @@ def _event_staff(user, event: Event) -> bool:
     return _organiser(user, event) or _judge(user, event)
 
 
+def _staff_reads(user, event: Event, *, organisers_only: bool = False) -> bool:
+    """Organisers (or, unless ``organisers_only``, judges) reading what only they see: scores
+    and submissions of other teams, the private board before its reveal. Under the event's
+    two-factor requirement, only once they have set it up: every read, page or API, asks this
+    rule, so none of them leaks what ``require_two_factor`` guards on the actions."""
+    staff = _organiser(user, event) if organisers_only else _event_staff(user, event)
+    return staff and not (event.require_mfa and not has_two_factor(user))
+
+
 def _challenge_participate(user, challenge: Challenge) -> bool:
     """Accept the rules, form or join a team, submit. Judges never compete where they judge."""
     event = challenge.event
@@ -74,7 +83,9 @@ def _own_team(user, submission: Submission) -> bool:
 
 
 def _submission_view(user, submission: Submission) -> bool:
-    return _organiser(user, submission.phase.challenge.event) or _own_team(user, submission)
+    return _staff_reads(user, submission.phase.challenge.event, organisers_only=True) or _own_team(
+        user, submission
+    )
 
 
 def _private_revealed(phase: Phase) -> bool:
@@ -83,7 +94,7 @@ def _private_revealed(phase: Phase) -> bool:
 
 def _phase_view_private(user, phase: Phase) -> bool:
     event = phase.challenge.event
-    return _event_view(user, event) and (_event_staff(user, event) or _private_revealed(phase))
+    return _event_view(user, event) and (_staff_reads(user, event) or _private_revealed(phase))
 
 
 def _ladder_on(phase: Phase) -> bool:
@@ -96,19 +107,19 @@ def _phase_view_raw_scores(user, phase: Phase) -> bool:
     event = phase.challenge.event
     if not _event_view(user, event):
         return False
-    return not _ladder_on(phase) or _event_staff(user, event)
+    return not _ladder_on(phase) or _staff_reads(user, event)
 
 
 def _submission_view_raw_score(user, submission: Submission) -> bool:
     """A submission's own public score and metrics: its team sees them unless its phase uses
     the Ladder (then the released value only); organisers always."""
-    if _organiser(user, submission.phase.challenge.event):
+    if _staff_reads(user, submission.phase.challenge.event, organisers_only=True):
         return True
     return _own_team(user, submission) and not _ladder_on(submission.phase)
 
 
 def _submission_view_private_score(user, submission: Submission) -> bool:
-    if _organiser(user, submission.phase.challenge.event):
+    if _staff_reads(user, submission.phase.challenge.event, organisers_only=True):
         return True
     return _own_team(user, submission) and _private_revealed(submission.phase)
 

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "competitions.visitor_pages.VisitorPageMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -154,7 +155,7 @@ CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "datajam-cache")
 if CACHE_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "datajam.cache.RedisCache",
             "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
@@ -390,6 +391,9 @@ CELERY_TIMEZONE = "UTC"
 # content (competitions/page_cache.py), so this only bounds memory and any staleness the keys
 # miss. 0 turns the caching off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Whole pages for visitors who are not signed in (competitions.visitor_pages): kept while the
+# versions they were rendered with hold, and this long at most; 0 turns it off.
+VISITOR_PAGE_SECONDS = int(os.environ.get("VISITOR_PAGE_SECONDS", "15"))
 
 # How often an open leaderboard asks whether it changed (an empty answer while it has not).
 LEADERBOARD_POLL_SECONDS = float(os.environ.get("LEADERBOARD_POLL_SECONDS", "15"))

@@ -2,6 +2,8 @@ import uuid
 
 import pytest
 import redis
+from django.conf import settings
+from django.utils import translation
 
 from datajam.celery import app as celery_app
 from tests import factories
@@ -30,6 +32,15 @@ def isolated_cache(settings):
         keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
         if keys:
             client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request in French leaves French active in
+    the thread (LocaleMiddleware activates, nothing deactivates), and a test that fails after
+    one must not turn the next tests' messages French."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -53,15 +53,16 @@ class Leaderboard(ApiView):
         kind = request.query_params.get("board") or PUBLIC
         if kind not in (PUBLIC, PRIVATE):
             kind = PUBLIC
-        if kind == PRIVATE and not can(request.user, "phase.view_private", phase):
-            raise PermissionDenied(
-                _("Only organisers and judges see the private leaderboard until it is revealed.")
-            )
         revealed = (
             phase.private_revealed_at is not None and phase.private_revealed_at <= timezone.now()
         )
         if kind == PRIVATE and not revealed:
+            # Staff without the two-factor authentication the event requires are told so.
             require_two_factor(request.user, "event.judge", phase.challenge.event)
+        if kind == PRIVATE and not can(request.user, "phase.view_private", phase):
+            raise PermissionDenied(
+                _("Only organisers and judges see the private leaderboard until it is revealed.")
+            )
         raw = can(request.user, "phase.view_raw_scores", phase)
         board = board_all(phase, kind=kind, raw=raw)
         name = f"{challenge.slug}-{phase.pk}-{kind}-leaderboard"

@@ -342,6 +342,8 @@ def standings_version(phase: Phase) -> str:
     challenge = phase.challenge
     if page_cache.enabled():
         token, content = page_cache.versions(phase.pk, challenge.event_id)
+        keys = page_cache.version_keys(phase.pk, challenge.event_id)
+        phase.__dict__["_version_deps"] = dict(zip(keys, (token, content), strict=True))
     else:
         # No shared cache to hold a token: the rows themselves (one small indexed query).
         summary = Standing.objects.filter(phase_id=phase.pk).aggregate(

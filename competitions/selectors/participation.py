@@ -12,7 +12,10 @@ def team_of(user, challenge: Challenge) -> Team | None:
     cache = user.__dict__.setdefault("_datajam_teams", {})
     if challenge.pk not in cache:
         membership = (
-            Membership.objects.filter(challenge=challenge, user=user).select_related("team").first()
+            Membership.objects.filter(challenge=challenge, user=user)
+            .select_related("team")
+            .order_by()  # one row at most: no need for the default order's joins
+            .first()
         )
         cache[challenge.pk] = membership.team if membership else None
     return cache[challenge.pk]

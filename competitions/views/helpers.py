@@ -82,9 +82,11 @@ class service_call:
         return True
 
 
-def current_phase(challenge: Challenge, now) -> Phase | None:
-    """The open phase, else the next one, else the last one."""
-    phases = list(challenge.phases.all())
+def current_phase(challenge: Challenge, now, phases: list[Phase] | None = None) -> Phase | None:
+    """The open phase, else the next one, else the last one (of ``phases`` when the caller has
+    read them already)."""
+    if phases is None:
+        phases = list(challenge.phases.all())
     for phase in phases:
         if phase.starts_at <= now < phase.ends_at:
             return phase

@@ -88,11 +88,11 @@ def _board_kind(request, phase: Phase) -> str:
     see it gets the public one (the tab is not offered to them)."""
     revealed = phase.private_revealed_at is not None and phase.private_revealed_at <= timezone.now()
     wanted = request.GET.get("board") or (PRIVATE if revealed else PUBLIC)
+    if wanted == PRIVATE and not revealed:
+        # Before the reveal only staff see it: under the event's two-factor requirement, staff
+        # who have not set it up are sent to do so.
+        require_two_factor(request.user, "event.judge", phase.challenge.event)
     if wanted == PRIVATE and can(request.user, "phase.view_private", phase):
-        if not revealed:
-            # Before the reveal only staff see it: under the event's two-factor requirement,
-            # only staff who have set it up.
-            require_two_factor(request.user, "event.judge", phase.challenge.event)
         return PRIVATE
     return PUBLIC
 
@@ -242,6 +242,8 @@ def _etag(spec: dict, polled: bool) -> str:
 def leaderboard(request, event_slug, challenge_slug):
     challenge = get_challenge(request, event_slug, challenge_slug)
     phases, phase = _phase(request, challenge)
+    if not request.user.is_authenticated:
+        page_cache.shareable(request)  # visitor_pages: the same for every visitor
     if request.headers.get("HX-Request"):
         return _fragment(request, challenge, phase)
     context = {"challenge": challenge, "event": challenge.event, "phase": phase, "phases": phases}
@@ -265,6 +267,9 @@ def _fragment(request, challenge: Challenge, phase: Phase | None) -> HttpRespons
     spec = _board_spec(request, challenge, phase)
     since = request.GET.get("since", "")
     if since and since == spec["version"]:
+        deps = phase.__dict__.get("_version_deps")
+        if deps:  # the next poll with this version is answered by visitor_pages, for anyone
+            page_cache.remember_board_version(phase.pk, since, deps)
         return HttpResponse(status=204)
     etag = _etag(spec, bool(since))
     if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:

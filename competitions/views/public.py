@@ -12,8 +12,17 @@ from .helpers import current_phase, get_challenge, get_event
 from .leaderboards import shown_public_scores
 
 
+def _for_visitors(request) -> None:
+    """The same page for every visitor not signed in: ``visitor_pages`` may share it."""
+    if not request.user.is_authenticated:
+        page_cache.shareable(request)
+
+
 def home(request):
     query = strip_forbidden(request.GET.get("q", "")).strip()[:100]
+    if not request.user.is_authenticated and page_cache.enabled():
+        page_cache.site_version()  # what a shared copy depends on: any event's content
+        page_cache.shareable(request)
     return render(
         request,
         "competitions/home.html",
@@ -23,6 +32,7 @@ def home(request):
 
 def event_detail(request, event_slug):
     event = get_event(request, event_slug)
+    _for_visitors(request)
     return render(
         request,
         "competitions/event_detail.html",
@@ -40,16 +50,21 @@ def event_detail(request, event_slug):
 
 def challenge_detail(request, event_slug, challenge_slug):
     challenge = get_challenge(request, event_slug, challenge_slug)
+    _for_visitors(request)
     now = timezone.now()
-    phase = current_phase(challenge, now)
+    phases = list(challenge.phases.all())
+    for each in phases:
+        each.challenge = challenge  # read once, not once per phase or submission
+    phase = current_phase(challenge, now, phases)
     phase_open = phase is not None and phase.starts_at <= now < phase.ends_at
     team = team_of(request.user, challenge)
     quota = team_quota(team=team, phase=phase, now=now) if team and phase else None
     submissions = []
     if team is not None:
-        submissions = list(
-            team.submissions.select_related("phase__challenge__event", "submitted_by", "team")[:20]
-        )
+        submissions = list(team.submissions.select_related("submitted_by")[:20])
+        by_id = {each.pk: each for each in phases}
+        for submission in submissions:
+            submission.phase, submission.team = by_id[submission.phase_id], team
         # Under the Ladder the team sees released values only (and which ones moved).
         for submission, (score, moved) in zip(
             submissions, shown_public_scores(request.user, submissions).values(), strict=True
@@ -62,7 +77,7 @@ def challenge_detail(request, event_slug, challenge_slug):
             "challenge": challenge,
             "event": challenge.event,
             "phase": phase,
-            "phases": challenge.phases.all(),
+            "phases": phases,
             "phase_open": phase_open,
             "team": team,
             "quota": quota,

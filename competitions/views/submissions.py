@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..models import Submission
-from ..permissions import can
+from ..permissions import can, require_two_factor
 from ..selectors.leaderboards import ladder_outcome
 from ..selectors.queue import queue_position, status_poll_ms
 from ..services.submissions import submission_create
@@ -42,6 +42,9 @@ def _get_submission(request, submission_id) -> Submission:
         Submission.objects.select_related("phase__challenge__event", "team", "submitted_by"),
         pk=submission_id,
     )
+    # An organiser of an event that requires two-factor authentication is sent to set it up
+    # (``can`` alone would answer "not there").
+    require_two_factor(request.user, "submission.moderate", submission)
     # The same answer for "not yours" and "not there": ids reveal nothing.
     if not can(request.user, "submission.view", submission):
         raise Http404

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from competitions.errors import TwoFactorRequired
 from competitions.models import AuditLog, EventRole
+from competitions.permissions import can
 from competitions.services.events import EventRefused, event_update
 from competitions.services.phases import phase_rescore
 from judging.models import Track
@@ -137,3 +138,42 @@ def test_an_event_that_does_not_require_it_asks_nothing(event_world):
     client.force_login(organiser)
     assert client.get(reverse("competitions:manage_event", args=[event.slug])).status_code == 200
     phase_rescore(phase=phase, actor=organiser, reason="fine")
+
+
+def test_reads_of_other_teams_scores_ask_for_it_too(event_world):
+    """What only staff read (another team's submission, its raw and private scores, the
+    Ladder's raw board) is not theirs through the API either until they set it up."""
+    event, phase, organiser, _judge, member = event_world
+    phase.ladder, phase.ladder_step = "fixed", 0.25
+    phase.save()
+    team = member.memberships.get().team
+    submission = factories_submission(phase, team)
+    event.require_mfa = True
+    event.save()
+    client = logged_in_client(organiser)
+    detail = reverse("api:submission", args=[submission.pk])
+    assert client.get(detail).status_code == 404
+    assert not can(organiser, "submission.view_private_score", submission)
+    assert not can(organiser, "phase.view_raw_scores", phase)
+    page = client.get(reverse("competitions:submission", args=[submission.pk]))
+    assert page.status_code == 302 and "two-factor-required" in page["Location"]
+
+    set_up_totp(client, organiser)
+    organiser = type(organiser).objects.get(pk=organiser.pk)  # a fresh request's user
+    body = client.get(detail).json()
+    assert body["private_score"] == 0.25
+    assert can(organiser, "phase.view_raw_scores", phase)
+    # Participants were never asked.
+    mine = Client()
+    mine.force_login(member)
+    assert mine.get(detail).status_code == 200
+
+
+def factories_submission(phase, team):
+    from competitions.models import Submission
+
+    return Submission.objects.create(
+        phase=phase, team=team, submitted_by=team.memberships.get().user, file="x.csv",
+        original_name="p.csv", state="scored", public_score=0.5, private_score=0.25,
+        public_scores={"pairwise_f1": 0.5}, private_scores={"pairwise_f1": 0.25},
+    )  # fmt: skip

@@ -85,7 +85,7 @@ def test_without_email_url_mail_goes_to_the_console(monkeypatch):
 def test_cache_is_redis_with_its_own_prefix_when_redis_url_is_set(monkeypatch):
     got = settings_in(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/3")
     cache = got["CACHES"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "datajam.cache.RedisCache"  # Django's, one client per pool
     assert cache["LOCATION"] == "redis://127.0.0.1:6379/3"
     assert cache["KEY_PREFIX"] == "datajam-cache"
     own = settings_in(

@@ -1,0 +1,38 @@
+"""Every save or deletion of what an event's pages show renews the event's content version
+(``page_cache.content_changed``), whatever path wrote it: the services (which also write the
+audit log), the admin, a shell or a migration. Whole pages kept for visitors are checked against
+that version only, never against the rows, so no write may go past it."""
+
+from django.db.models.signals import post_delete, post_save
+
+from . import page_cache
+from .models import Announcement, Challenge, DataFile, Event, Phase
+
+
+def _event_id(instance) -> int | None:
+    if isinstance(instance, Event):
+        return instance.pk
+    event_id = getattr(instance, "event_id", None)  # challenges, announcements
+    if event_id is not None:
+        return event_id
+    challenge = instance._state.fields_cache.get("challenge")  # phases, data files
+    if challenge is not None:
+        return challenge.event_id
+    return (
+        Challenge.objects.filter(pk=instance.challenge_id)
+        .values_list("event_id", flat=True)
+        .first()
+    )
+
+
+def _changed(sender, instance, **_kwargs) -> None:
+    event_id = _event_id(instance)
+    if event_id is not None:
+        page_cache.content_changed(event_id)
+
+
+def connect() -> None:
+    for model in (Event, Challenge, Phase, DataFile, Announcement):
+        uid = f"content-changed-{model.__name__}"
+        post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete")

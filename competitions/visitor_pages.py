@@ -1,0 +1,140 @@
+"""Whole pages for people who are not signed in, served from the shared cache before the
+session, the user or any view is touched.
+
+A crowd of visitors (the closing hour, the results announced) asks for the same few pages: the
+home page, an event, a challenge, its leaderboard and the board's polls. A view marks a response
+as the same for every visitor (``page_cache.shareable``); this middleware then stores it, keyed
+by the URL, the language, the time-zone cookie and whether htmx asked, together with the
+versions the rendering read (the event's content version, the phase's standings token:
+``page_cache``). The next visitor gets it while every one of those versions still holds and
+for ``VISITOR_PAGE_SECONDS`` at most (what the versions do not cover, such as a phase opening
+on time, shows within that time).
+
+Nothing personal is stored: only requests without a session or messages cookie are served or
+stored, and only responses that set no cookie. The one thing that differs between visitors in
+such a page, the CSRF token of its forms (the language form), is put in per visitor on the way
+out.
+
+An open board's poll with the current version is answered "unchanged" (204) here too, for
+signed-in people as well: that answer is the same for everyone who holds the version.
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+from accounts.middleware import TIMEZONE_COOKIE, _zone
+
+from . import page_cache
+
+_TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
+_MARK = b"{{visitor-csrf-token}}"
+_MARKED_FIELD = b'name="csrfmiddlewaretoken" value="' + _MARK + b'"'
+_SKIPPED_HEADERS = {"content-length", "set-cookie"}
+
+
+def _enabled() -> bool:
+    return settings.VISITOR_PAGE_SECONDS > 0 and page_cache.enabled()
+
+
+def _eligible(request) -> bool:
+    cookies = request.COOKIES
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _unchanged_board_poll(request) -> bool:
+    """An open leaderboard asking whether it changed, signed in or not, with the version it
+    has: while that is the current one, "no" (204) needs nothing else."""
+    if request.method != "GET" or not request.headers.get("HX-Request"):
+        return False
+    if not _BOARD_PATH.match(request.path):
+        return False
+    since, phase = request.GET.get("since", ""), request.GET.get("phase", "")
+    if not (since and phase.isascii() and phase.isdigit() and len(phase) < 19):
+        return False
+    return page_cache.board_unchanged(int(phase), since)
+
+
+_BOARD_PATH = re.compile(r"^/e/[^/]+/[^/]+/leaderboard/$")
+
+
+def _key(request) -> str:
+    zone = _zone(request.COOKIES.get(TIMEZONE_COOKIE, ""))
+    parts = [
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        get_language() or "",
+        zone.key if zone else "",
+        request.headers.get("HX-Request", ""),
+    ]
+    return "visitor-page:" + hashlib.sha1("\n".join(parts).encode()).hexdigest()
+
+
+class VisitorPageMiddleware:
+    """After ``LocaleMiddleware`` and ``CsrfViewMiddleware``, before authentication."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _enabled() and _unchanged_board_poll(request):
+            return HttpResponse(status=204)
+        if not (_enabled() and _eligible(request)):
+            return self.get_response(request)
+        key = _key(request)
+        entry = cache.get(key)
+        if entry is not None:
+            response = _serve(request, entry)
+            if response is not None:
+                return response
+        noting = page_cache.start_noting()
+        try:
+            response = self.get_response(request)
+        finally:
+            noted = page_cache.stop_noting(noting)
+        if getattr(request, "visitor_shareable", False):
+            _store(key, response, noted)
+        return response
+
+
+def _serve(request, entry: dict):
+    """The stored page, if every version it was rendered with still holds; else None."""
+    deps = entry["deps"]
+    if cache.get_many(list(deps)) != deps:
+        return None
+    headers = dict(entry["headers"])
+    etag = headers.get("ETag")
+    if etag and etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+        for name in ("ETag", "Cache-Control", "Vary"):
+            if name in headers:
+                response[name] = headers[name]
+        return response
+    body = entry["body"]
+    if _MARK in body:
+        body = body.replace(
+            _MARKED_FIELD, _MARKED_FIELD.replace(_MARK, get_token(request).encode())
+        )
+    response = HttpResponse(body, status=entry["status"])
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _store(key: str, response, deps: dict) -> None:
+    if response.status_code not in (200, 204) or response.streaming or response.cookies or not deps:
+        return
+    body = _TOKEN_FIELD.sub(rb"\1" + _MARK + rb"\2", response.content)
+    headers = [(k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS]
+    entry = {"status": response.status_code, "headers": headers, "body": body, "deps": deps}
+    cache.set(key, entry, settings.VISITOR_PAGE_SECONDS)

@@ -79,10 +79,11 @@ def test_explicit_options_override_the_preset():
 
 
 def test_small_preset_corpora_have_fewer_lone_ads():
-    assert preset_singleton_share(3_000) == 0.4 == preset_singleton_share(6_000)
+    assert preset_singleton_share(3_000) == 0.2 == preset_singleton_share(5_000)
+    assert preset_singleton_share(6_000) == 0.3333
     assert preset_singleton_share(8_000) == 0.5
     assert preset_singleton_share(10_000) == 0.6 == preset_singleton_share(100_000)
-    assert corpus_options("standard", n_ads=3_000).singleton_share == 0.4
+    assert corpus_options("standard", n_ads=3_000).singleton_share == 0.2
     assert corpus_options("standard", n_ads=3_000, singleton_share=0.7).singleton_share == 0.7
     assert corpus_options(None, n_ads=3_000).singleton_share == 0.6  # plain defaults unchanged
 
@@ -97,7 +98,7 @@ def test_preset_splits_each_operator_in_proportion():
     high = low + 1
     assert ((multi["sum"] >= low) & (multi["sum"] <= high)).all()
     assert abs(frame["public"].mean() - share) < 0.03
-    assert 0.37 < (per_op["size"] == 1).sum() / len(frame) < 0.43
+    assert 0.17 < (per_op["size"] == 1).sum() / len(frame) < 0.23
     again = build_corpus(corpus_options("standard", n_ads=3_000, seed=5), "standard")
     assert (again.usage == corpus.usage).all()
 

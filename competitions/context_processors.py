@@ -1,6 +1,16 @@
 """Template context for every page."""
 
+from django.core.cache import cache
+
 from .models import Notification
+
+# The count is kept in the shared cache and forgotten whenever the person's notifications change
+# (``services.notifications``); this only bounds a change made some other way.
+UNREAD_SECONDS = 300
+
+
+def unread_key(user_id: int) -> str:
+    return f"unread-notifications:{user_id}"
 
 
 def notifications(request) -> dict:
@@ -11,6 +21,11 @@ def notifications(request) -> dict:
         return {}
 
     def unread() -> int:
-        return Notification.objects.filter(user=user, read_at__isnull=True).count()
+        key = unread_key(user.pk)
+        count = cache.get(key)
+        if count is None:
+            count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+            cache.set(key, count, UNREAD_SECONDS)
+        return count
 
     return {"unread_notifications": unread}

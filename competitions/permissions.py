@@ -10,9 +10,11 @@ add their actions with ``register_rules`` (``judging`` does, in ``JudgingConfig.
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import cache as shared_cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import page_cache
 from .errors import PermissionRefused, TwoFactorRequired
 from .models import Challenge, Event, EventRole, Membership, Phase, Submission, Team
 from .selectors.participation import has_accepted_rules, team_of
@@ -24,10 +26,23 @@ def _roles(user, event: Event) -> set[str]:
         return set()
     cache = user.__dict__.setdefault("_datajam_roles", {})
     if event.pk not in cache:
-        cache[event.pk] = set(
-            EventRole.objects.filter(event=event, user=user).values_list("role", flat=True)
-        )
+        cache[event.pk] = _stored_roles(user.pk, event.pk)
     return cache[event.pk]
+
+
+def _stored_roles(user_id: int, event_id: int) -> set[str]:
+    """From the shared cache, under the event's content version: every role granted or taken
+    away (by any path: ``signals``) renews it, so a kept answer is never an old one."""
+    key = f"roles:{event_id}:{user_id}:{page_cache.content_version(event_id)}"
+    roles = shared_cache.get(key)
+    if roles is None:
+        roles = list(
+            EventRole.objects.filter(event_id=event_id, user_id=user_id).values_list(
+                "role", flat=True
+            )
+        )
+        shared_cache.set(key, roles, settings.PAGE_CACHE_SECONDS or 1)
+    return set(roles)
 
 
 def _organiser(user, event: Event) -> bool:

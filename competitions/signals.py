@@ -6,13 +6,13 @@ that version only, never against the rows, so no write may go past it."""
 from django.db.models.signals import post_delete, post_save
 
 from . import page_cache
-from .models import Announcement, Challenge, DataFile, Event, Phase
+from .models import Announcement, Challenge, DataFile, Event, EventRole, Phase
 
 
 def _event_id(instance) -> int | None:
     if isinstance(instance, Event):
         return instance.pk
-    event_id = getattr(instance, "event_id", None)  # challenges, announcements
+    event_id = getattr(instance, "event_id", None)  # challenges, announcements, roles
     if event_id is not None:
         return event_id
     challenge = instance._state.fields_cache.get("challenge")  # phases, data files
@@ -32,7 +32,8 @@ def _changed(sender, instance, **_kwargs) -> None:
 
 
 def connect() -> None:
-    for model in (Event, Challenge, Phase, DataFile, Announcement):
+    # EventRole: ``permissions`` keeps each person's roles under the content version.
+    for model in (Event, Challenge, Phase, DataFile, Announcement, EventRole):
         uid = f"content-changed-{model.__name__}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete")

@@ -10,10 +10,12 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from ..context_processors import unread_key
 from ..models import Notification
 from ..selectors.notifications import as_reader, render_message
 
@@ -54,6 +56,7 @@ def notify(
             for user in unique.values()
         ]
     )
+    _unread_changed(list(unique))
     if email_subject:
         recipients = [user for user in unique.values() if user.email]
         transaction.on_commit(
@@ -80,6 +83,20 @@ def _email(users: list, *, subject: str, message: str, params: dict, link: str) 
 def notifications_mark_read(*, user, notifications: Iterable[Notification]) -> int:
     """Mark these of the person's notifications as read (those already read keep their time)."""
     ids = [n.pk for n in notifications if n.read_at is None]
-    return Notification.objects.filter(user=user, pk__in=ids, read_at__isnull=True).update(
+    marked = Notification.objects.filter(user=user, pk__in=ids, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    _unread_changed([user.pk])
+    return marked
+
+
+def _unread_changed(user_ids: list[int]) -> None:
+    """Forget the people's unread counts now and once the transaction commits (a page between
+    the two may count the old rows)."""
+    keys = [unread_key(pk) for pk in user_ids]
+
+    def forget() -> None:
+        cache.delete_many(keys)
+
+    forget()
+    transaction.on_commit(forget, robust=True)

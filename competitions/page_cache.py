@@ -15,6 +15,7 @@ change the versions miss can show. ``PAGE_CACHE_SECONDS=0`` turns this caching o
 """
 
 import hashlib
+import time
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar, Token
@@ -199,11 +200,31 @@ def visitor_key(request, kind: str, *parts) -> str | None:
 def cached_html(cache_key: str | None, render: Callable[[], tuple[str, bool]]) -> str:
     """The HTML under ``cache_key``, else ``render()``'s (HTML it built and escaped itself),
     stored when it says it may be."""
+    return recent_html(cache_key, None, render)[0]
+
+
+def recent_html(
+    cache_key: str | None, latest_key: str | None, render: Callable[[], tuple[str, bool]]
+) -> tuple[str, bool]:
+    """As ``cached_html``, and (html, stale). With ``latest_key`` (the same rendering for any
+    version), a rendering made less than ``BOARD_REFRESH_SECONDS`` ago for an older version is
+    served instead of rendering again (``stale``): while teams upload every second, a board is
+    rendered about once per that time, not once per score. A stale rendering carries its own
+    version, so the page asks again; a whole visitor's page is never kept with one."""
     if cache_key is None or not enabled():
-        return mark_safe(render()[0])
+        return mark_safe(render()[0]), False
     html = cache.get(cache_key)
-    if html is None:
-        html, keep = render()
-        if keep:
-            cache.set(cache_key, str(html), settings.PAGE_CACHE_SECONDS)
-    return mark_safe(html)
+    if html is not None:
+        return mark_safe(html), False
+    window = settings.BOARD_REFRESH_SECONDS
+    if latest_key is not None and window > 0:
+        latest = cache.get(latest_key)
+        if latest is not None and 0 <= time.time() - latest[1] < window:
+            _depends_on("!stale", "1")  # visitor_pages keeps no page holding it
+            return mark_safe(latest[0]), True
+    html, keep = render()
+    if keep:
+        cache.set(cache_key, str(html), settings.PAGE_CACHE_SECONDS)
+        if latest_key is not None:
+            cache.set(latest_key, (str(html), time.time()), settings.PAGE_CACHE_SECONDS)
+    return mark_safe(html), False

@@ -132,7 +132,9 @@ def _serve(request, entry: dict):
 
 
 def _store(key: str, response, deps: dict) -> None:
-    if response.status_code not in (200, 204) or response.streaming or response.cookies or not deps:
+    if response.status_code not in (200, 204) or response.streaming or response.cookies:
+        return
+    if not deps or "!stale" in deps:  # "!stale": it shows a rendering older than its versions
         return
     body = _TOKEN_FIELD.sub(rb"\1" + _MARK + rb"\2", response.content)
     headers = [(k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS]

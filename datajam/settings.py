@@ -394,6 +394,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Whole pages for visitors who are not signed in (competitions.visitor_pages): kept while the
 # versions they were rendered with hold, and this long at most; 0 turns it off.
 VISITOR_PAGE_SECONDS = int(os.environ.get("VISITOR_PAGE_SECONDS", "15"))
+# While scores arrive faster than this, a leaderboard (and its charts) is rendered again at most
+# once per this many seconds; readers in between get the last rendering, which carries its own
+# version, so open pages catch up as soon as the next one is made. 0: a new rendering per score.
+BOARD_REFRESH_SECONDS = float(os.environ.get("BOARD_REFRESH_SECONDS", "2"))
 
 # How often an open leaderboard asks whether it changed (an empty answer while it has not).
 LEADERBOARD_POLL_SECONDS = float(os.environ.get("LEADERBOARD_POLL_SECONDS", "15"))

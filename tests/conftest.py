@@ -44,6 +44,13 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
+def boards_renewed_per_score(settings):
+    """A board rendered again for every score, as the tests of what shows expect;
+    ``test_page_cache`` checks the coalescing of ``BOARD_REFRESH_SECONDS`` by itself."""
+    settings.BOARD_REFRESH_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -215,7 +215,8 @@ def _fragment_context(request, challenge: Challenge, phase: Phase | None, spec: 
 
 def _board_html(request, challenge: Challenge, phase: Phase, spec: dict, polled: bool) -> str:
     """The board's HTML, from the shared cache when this version of it was rendered before in
-    this language (the same for everyone with the same permission answer)."""
+    this language (the same for everyone with the same permission answer), or when an older
+    version of it was rendered within ``BOARD_REFRESH_SECONDS`` (``request.board_stale``)."""
 
     def render() -> tuple[str, bool]:
         context = _fragment_context(request, challenge, phase, spec)
@@ -226,9 +227,12 @@ def _board_html(request, challenge: Challenge, phase: Phase, spec: dict, polled:
         # A page past the last one shows the last: not worth a key of its own.
         return html, context["board"].page == spec["page"]
 
-    parts = [phase.pk, spec["version"], spec["kind"], spec["page"], spec["sort"]]
-    cache_key = page_cache.key("board", *parts, int(spec["raw"]), int(polled), by_zone=False)
-    return page_cache.cached_html(cache_key, render)
+    parts = [phase.pk, spec["kind"], spec["page"], spec["sort"], int(spec["raw"]), int(polled)]
+    cache_key = page_cache.key("board", spec["version"], *parts, by_zone=False)
+    latest_key = page_cache.key("board-latest", *parts, by_zone=False)
+    html, stale = page_cache.recent_html(cache_key, latest_key, render)
+    request.board_stale = stale
+    return html
 
 
 def _etag(spec: dict, polled: bool) -> str:
@@ -276,6 +280,10 @@ def _fragment(request, challenge: Challenge, phase: Phase | None) -> HttpRespons
         response = HttpResponse(status=304)
     else:
         response = HttpResponse(_board_html(request, challenge, phase, spec, polled=bool(since)))
+        if request.board_stale:  # an older version's rendering: no tag the browser could keep
+            response["Cache-Control"] = "no-cache"
+            response["Vary"] = "Cookie, Accept-Language, HX-Request"
+            return response
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
     response["Vary"] = "Cookie, Accept-Language, HX-Request"
@@ -317,7 +325,8 @@ def _page_extras(request, challenge: Challenge, phase: Phase, spec: dict) -> dic
 
         # Times in the charts are in the viewer's zone: the key has the zone.
         cache_key = page_cache.key("history", phase.pk, spec["version"], int(raw))
-        extras["history_html"] = page_cache.cached_html(cache_key, render_history)
+        latest_key = page_cache.key("history-latest", phase.pk, int(raw))
+        extras["history_html"] = page_cache.recent_html(cache_key, latest_key, render_history)[0]
     return extras
 
 

@@ -4,8 +4,10 @@ viewer; an unchanged board costs a 304."""
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from competitions import page_cache
 from competitions.models import EventRole, Phase, RulesAcceptance
 from competitions.services.challenges import challenge_update
 from competitions.services.moderation import submission_moderate
@@ -265,3 +267,39 @@ def test_caching_can_be_turned_off(board, settings):
     url = board_url(board["challenge"])
     get(client_for(), url)
     assert rows_read(get(client_for(), url)[1])
+
+
+def test_scores_arriving_faster_than_the_refresh_are_shown_once_per_refresh(
+    board, settings, monkeypatch
+):
+    """While teams upload every second, a board is rendered again at most once per
+    BOARD_REFRESH_SECONDS: readers in between get the last rendering, with its own version
+    (so open pages ask again), no ETag, and no visitor page is kept with it."""
+    settings.BOARD_REFRESH_SECONDS = 2
+    now = [1_000_000.0]
+    monkeypatch.setattr(page_cache.time, "time", lambda: now[0])
+    url = board_url(board["challenge"])
+    before = get(client_for(), url)[0]
+    old_version = before.context["version"]
+    get(client_for(), url + "?since=another", **HX)  # the polled rendering, as open pages ask
+    newcomer = factories.TeamFactory(challenge=board["challenge"], name="Fresh Eyes")
+    score(board["phase"], newcomer, 0.9, 0.9)
+
+    now[0] += 1  # within the refresh: the last rendering, which says which version it shows
+    page, queries = get(client_for(), url)
+    html = page.content.decode()
+    assert page.context["version"] != old_version
+    assert "Fresh Eyes" not in html and f'data-version="{old_version}"' in html
+    assert not rows_read(queries)
+    poll = get(client_for(), url + f"?since={old_version}", **HX)[0]
+    assert poll.status_code == 200 and "ETag" not in poll
+    assert f'data-version="{old_version}"' in poll.content.decode()
+    # Not kept as a whole visitor's page: the next visitor's request runs the view again.
+    assert get(Client(), url)[1]
+
+    now[0] += 2  # past it: rendered again, with the new team
+    page, queries = get(client_for(), url)
+    assert rows_read(queries) and "Fresh Eyes" in page.content.decode()
+    fresh = page.context["version"]
+    assert f'data-version="{fresh}"' in page.content.decode()
+    assert get(client_for(), url + f"?since={fresh}", **HX)[0].status_code == 204

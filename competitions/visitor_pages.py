@@ -20,6 +20,7 @@ signed-in people as well: that answer is the same for everyone who holds the ver
 """
 
 import hashlib
+import logging
 import re
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from accounts.middleware import TIMEZONE_COOKIE, _zone
 
 from . import page_cache
 
+logger = logging.getLogger(__name__)
 _TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
 _MARK = b"{{visitor-csrf-token}}"
 _MARKED_FIELD = b'name="csrfmiddlewaretoken" value="' + _MARK + b'"'
@@ -87,23 +89,31 @@ class VisitorPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _enabled() and _unchanged_board_poll(request):
-            return HttpResponse(status=204)
-        if not (_enabled() and _eligible(request)):
+        if not _enabled():
             return self.get_response(request)
-        key = _key(request)
-        entry = cache.get(key)
-        if entry is not None:
-            response = _serve(request, entry)
-            if response is not None:
-                return response
+        try:
+            if _unchanged_board_poll(request):
+                return HttpResponse(status=204)
+            key = _key(request) if _eligible(request) else None
+            entry = cache.get(key) if key else None
+            response = _serve(request, entry) if entry is not None else None
+        except Exception:  # the cache is down: every page still works, the slow way
+            logger.warning("visitor pages: the cache did not answer", exc_info=True)
+            return self.get_response(request)
+        if response is not None:
+            return response
+        if key is None:
+            return self.get_response(request)
         noting = page_cache.start_noting()
         try:
             response = self.get_response(request)
         finally:
             noted = page_cache.stop_noting(noting)
         if getattr(request, "visitor_shareable", False):
-            _store(key, response, noted)
+            try:
+                _store(key, response, noted)
+            except Exception:
+                logger.warning("visitor pages: could not keep a page", exc_info=True)
         return response
 
 

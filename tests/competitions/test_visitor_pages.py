@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from competitions import visitor_pages
 from competitions.models import Event
 from competitions.services.challenges import challenge_update
 from tests import factories
@@ -162,3 +163,17 @@ def test_it_can_be_turned_off(board, settings):  # noqa: F811
     url = challenge_url(board["challenge"])
     get(Client(), url)
     assert get(Client(), url)[1] > 0
+
+
+def test_pages_still_work_when_the_cache_does_not_answer(board, monkeypatch):  # noqa: F811
+    url = challenge_url(board["challenge"])
+    get(Client(), url)
+
+    class Down:
+        def __getattr__(self, name):
+            raise ConnectionError("cache down")
+
+    monkeypatch.setattr(visitor_pages, "cache", Down())
+    page, queries = get(Client(), url)
+    html = page.content.decode()
+    assert page.status_code == 200 and queries > 0 and board["challenge"].title in html

@@ -18,6 +18,7 @@ from starter.generate import (
     corpus_options,
     generate_corpus,
     main,
+    preset_public_share,
     preset_singleton_share,
 )
 from starter.phones import find_emails, find_phones
@@ -88,11 +89,25 @@ def test_small_preset_corpora_have_fewer_lone_ads():
     assert corpus_options(None, n_ads=3_000).singleton_share == 0.6  # plain defaults unchanged
 
 
+def test_small_preset_corpora_have_a_larger_public_split():
+    assert preset_public_share(3_000) == 0.5 == preset_public_share(6_000)
+    assert preset_public_share(8_000) == 0.375
+    assert preset_public_share(10_000) == 0.3 == preset_public_share(100_000)
+    assert preset_public_share(1) == 0.5
+    for preset in PRESETS:
+        assert corpus_options(preset, n_ads=3_000).public_share == 0.5
+        # From 10,000 ads the split is the plain default's: those corpora are unchanged.
+        assert corpus_options(preset, n_ads=10_000).public_share == CorpusOptions.public_share
+        assert corpus_options(preset).public_share == CorpusOptions.public_share
+    assert corpus_options("hard", n_ads=3_000, public_share=0.2).public_share == 0.2
+    assert corpus_options(None, n_ads=3_000).public_share == 0.3  # plain defaults unchanged
+
+
 def test_preset_splits_each_operator_in_proportion():
     corpus = build_corpus(corpus_options("standard", n_ads=3_000, seed=5), "standard")
     frame = pd.DataFrame({"op": corpus.operator, "public": corpus.usage})
     per_op = frame.groupby("op")["public"].agg(["size", "sum"])
-    share = 0.3  # the default public share
+    share = preset_public_share(3_000)  # 0.5: a small preset corpus is split half and half
     multi = per_op[per_op["size"] >= 2]
     low = (multi["size"] * share).astype(int)
     high = low + 1

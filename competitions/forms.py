@@ -316,8 +316,11 @@ class LinkageTemplateForm(forms.Form):
         label=_("Public share"),
         min_value=0.05,
         max_value=0.95,
-        initial=0.3,
-        help_text=_("Share of ads on the public board."),
+        required=False,  # left out: the preset's share for the corpus size
+        help_text=_(
+            "Share of ads on the public board. Left empty: half of them up to 6,000 ads, "
+            "tapering to 0.3 from 10,000, so that a small corpus still gives steady scores."
+        ),
     )
     primary_metric = forms.ChoiceField(
         label=LABELS["primary_metric"],

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from starter.generate import DEFAULT_PRESET, PRESETS, generate_corpus
+from starter.generate import DEFAULT_PRESET, PRESETS, generate_corpus, preset_public_share
 from starter.references import reference_scores
 
 from ..models import Challenge, DataFile, Event, TemplateJob
@@ -148,7 +148,7 @@ def challenge_create_from_template(
     n_ads: int = 10_000,
     seed: int = 0,
     preset: str = DEFAULT_PRESET,
-    public_share: float = 0.3,
+    public_share: float | None = None,
     primary_metric: str = "pairwise_f1",
     daily_limit: int = 5,
     days: int = 30,
@@ -159,13 +159,17 @@ def challenge_create_from_template(
     The corpus has the difficulty ``preset`` (`starter.generate.PRESETS`). The simple reference
     methods are scored against the truth right away and kept on the challenge for the organisers,
     so they know what a team must beat. ``progress(step)`` is told each step (a source text) as
-    it starts.
+    it starts. ``public_share`` None: the preset's share for the corpus size (half the ads up to
+    6,000, tapering to 30 % from 10,000: a small corpus needs more Public pairs for a steady
+    board; `starter/README.md`).
     """
     require(actor, "event.manage", event)
     progress = progress or (lambda step: None)
     if preset not in PRESETS:
         raise TemplateError(_("Choose a difficulty: easy, standard or hard."), field="preset")
     _check_template_options(event=event, slug=slug, n_ads=n_ads)
+    if public_share is None:
+        public_share = preset_public_share(n_ads)
     starts_at = starts_at or timezone.now()
     work = Path(tempfile.mkdtemp(prefix="datajam-template-"))
     try:

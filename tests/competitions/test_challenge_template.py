@@ -9,6 +9,7 @@ from django.urls import reverse
 from competitions.models import AuditLog, Challenge, EventRole
 from competitions.services import ServiceError
 from competitions.services.challenge_templates import challenge_create_from_template
+from starter.generate import preset_public_share
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,26 @@ def test_preset_left_out_is_standard_and_unknown_is_refused(
         challenge_create_from_template(
             event=event, actor=organiser, title="X", slug="x", n_ads=300, preset="extreme"
         )
+
+
+def test_public_share_left_out_is_the_presets_for_the_corpus_size(
+    client, event_and_organiser, django_capture_on_commit_callbacks
+):
+    """A small corpus gets half its ads on the public board (steadier scores), a large one 30 %;
+    a share given explicitly wins."""
+    event, organiser = event_and_organiser
+    client.force_login(organiser)
+    url = reverse("competitions:manage_challenge_template", args=[event.slug])
+    page = client.get(url).content.decode()
+    assert "Left empty: half of them up to 6,000 ads" in page
+    data = {"title": "Ads", "slug": "ads", "n_ads": 300, "seed": 1, "public_share": "",
+            "primary_metric": "pairwise_f1", "daily_limit": 4, "days": 10}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+        assert client.post(url, {**data, "slug": "set", "public_share": 0.25}).status_code == 302
+    assert Challenge.objects.get(slug="ads").generated_corpus["public_share"] == 0.5
+    assert Challenge.objects.get(slug="set").generated_corpus["public_share"] == 0.25
+    assert preset_public_share(30_000) == 0.3
 
 
 def test_command_takes_a_preset_and_prints_the_reference_scores(event_and_organiser):

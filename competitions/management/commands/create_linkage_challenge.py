@@ -27,7 +27,13 @@ class Command(BaseCommand):
             + "; ".join(f"{name}: {text}" for name, text in PRESET_DESCRIPTIONS.items())
             + f") default: {DEFAULT_PRESET}",
         )
-        parser.add_argument("--public-share", type=float, default=0.3)
+        parser.add_argument(
+            "--public-share",
+            type=float,
+            default=None,
+            help="share of ads on the public board (default: the preset's for the corpus size, "
+            "0.5 up to 6,000 ads tapering to 0.3 from 10,000)",
+        )
         parser.add_argument("--metric", default="pairwise_f1")
         parser.add_argument("--daily-limit", type=int, default=5)
         parser.add_argument("--days", type=int, default=30)

@@ -5,8 +5,8 @@ language and two permission answers (``phase.view_raw_scores``, ``phase.view_pri
 nothing about the viewer's team or time zone is in it (the page around it marks "your team"
 and shows times in the viewer's zone with ``static/js/leaderboard.js``), so it can be cached.
 An open page asks for it every ``LEADERBOARD_POLL_SECONDS`` with the version it has; the
-answer is an empty 204 while nothing changed (one small query), and a 304 when the browser
-holds the rendering its ETag names. The board and the public board's charts are rendered once
+answer is an empty 204 while nothing changed (no query: ``visitor_pages`` answers it from the
+cache), and a 304 when the browser holds the rendering its ETag names. The board and the public board's charts are rendered once
 per version, language (and zone, for the charts) into the shared cache (``page_cache``);
 everything about the viewer (their team, the private tab) is rendered around them.
 """

@@ -14,8 +14,8 @@ reference   the settings before connection reuse and caching: ``DATABASE_CONN_MA
 tuned       the defaults: connections kept 60 s with health checks, the shared page cache,
             sessions read from the cache
 
-starts gunicorn (``--workers`` × ``--threads``, gthread), one Celery worker on both queues and
-beat, and runs ``bench/locustfile.py`` headless for each level of browsing people (plus 20
+starts gunicorn (``--workers`` × ``--threads``, ``--worker-class`` gthread or sync), one Celery
+worker on both queues and beat, and runs ``bench/locustfile.py`` headless for each level of browsing people (plus 20
 uploading), ``--seconds`` after the crowd has arrived. Level by level, a fresh stack for each
 setting in turn, so that both see about the same load from whatever else runs. Prints per level: requests per second,
 p50 / p95 per endpoint and over all pages, errors, upload → score seen (from the upload's POST
@@ -180,14 +180,16 @@ def seed(teams: int, uploaders: int, browsers: int) -> dict:
 class Stack:
     """gunicorn, a Celery worker (scoring and housekeeping) and beat, with one setting."""
 
-    def __init__(self, env: dict, port: int, workers: int, threads: int, logs: Path):
+    def __init__(
+        self, env: dict, port: int, workers: int, threads: int, logs: Path, worker_class: str
+    ):
         self.processes = []
         self.logs = logs
         commands = {
             "web": [
                 str(BIN / "gunicorn"), "datajam.wsgi", "--bind", f"127.0.0.1:{port}",
                 "--workers", str(workers), "--threads", str(threads),
-                "--worker-class", "gthread", "--timeout", "120",
+                "--worker-class", worker_class, "--timeout", "120",
             ],
             "worker": [
                 str(BIN / "celery"), "-A", "datajam", "worker", "-Q", "scoring,default",
@@ -394,6 +396,9 @@ def main() -> None:
     parser.add_argument("--teams", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
+    parser.add_argument(
+        "--worker-class", default="gthread", choices=["gthread", "sync"], help="gunicorn's"
+    )
     parser.add_argument("--settings", default="reference,tuned")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the database and logs")
@@ -428,7 +433,8 @@ def main() -> None:
         plan_path = work / "plan.json"
         print(
             f"seeded {args.teams} teams in {time.monotonic() - started:.0f} s; gunicorn "
-            f"{args.workers} workers × {args.threads} threads, 1 Celery worker, beat; "
+            f"{args.workers} {args.worker_class} workers × {args.threads} threads, 1 Celery "
+            "worker, beat; "
             f"{os.cpu_count()} cores, load average before: "
             + ", ".join(f"{x:.1f}" for x in os.getloadavg()),
             flush=True,
@@ -446,7 +452,7 @@ def main() -> None:
                 stack_env = {k: v for k, v in env.items() if k not in SETTINGS["reference"]}
                 stack_env.update(SETTINGS[setting])
                 stack_env["CACHE_KEY_PREFIX"] = f"bench-load-{os.getpid()}-{setting}-{browsing}"
-                stack = Stack(stack_env, port, args.workers, args.threads, logs)
+                stack = Stack(stack_env, port, args.workers, args.threads, logs, args.worker_class)
                 try:
                     warm_up(f"http://127.0.0.1:{port}", plan, args.workers * args.threads)
                     level = run_level(

@@ -61,18 +61,8 @@ def _phase(request, challenge: Challenge) -> tuple[list[Phase], Phase | None]:
     if phase_id.isascii() and phase_id.isdigit() and len(phase_id) < 19:
         phase = next((p for p in phases if p.pk == int(phase_id)), None)
     if phase is None:
-        phase = _current(phases, timezone.now())
+        phase = current_phase(challenge, timezone.now(), phases)
     return phases, phase
-
-
-def _current(phases: list[Phase], now) -> Phase | None:
-    """As ``current_phase``, from the phases already read: the open one, else the next one,
-    else the last one."""
-    for phase in phases:
-        if phase.starts_at <= now < phase.ends_at:
-            return phase
-    upcoming = [p for p in phases if p.starts_at > now]
-    return upcoming[0] if upcoming else (phases[-1] if phases else None)
 
 
 def _page_number(request) -> int:

@@ -10,7 +10,8 @@ from django.utils import timezone, translation
 TIMEZONE_COOKIE = "datajam_tz"
 
 
-def _zone(name: str) -> zoneinfo.ZoneInfo | None:
+def zone_named(name: str) -> zoneinfo.ZoneInfo | None:
+    """The time zone of that IANA name, or None for an empty or unknown name."""
     if not name:
         return None
     try:
@@ -28,7 +29,7 @@ class TimezoneMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         saved = user.timezone if user is not None and user.is_authenticated else ""
-        zone = _zone(saved) or _zone(request.COOKIES.get(TIMEZONE_COOKIE, ""))
+        zone = zone_named(saved) or zone_named(request.COOKIES.get(TIMEZONE_COOKIE, ""))
         # Empty on a first visit: the page then tells the browser to show its times in its own
         # zone (static/js/datajam.js), and the cookie it sets serves every later request.
         request.timezone_name = zone.key if zone else ""

@@ -29,7 +29,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from accounts.middleware import TIMEZONE_COOKIE, _zone
+from accounts.middleware import TIMEZONE_COOKIE, zone_named
 
 from . import page_cache
 
@@ -71,7 +71,7 @@ _BOARD_PATH = re.compile(r"^/e/[^/]+/[^/]+/leaderboard/$")
 
 
 def _key(request) -> str:
-    zone = _zone(request.COOKIES.get(TIMEZONE_COOKIE, ""))
+    zone = zone_named(request.COOKIES.get(TIMEZONE_COOKIE, ""))
     parts = [
         request.path,
         request.META.get("QUERY_STRING", ""),

@@ -7,12 +7,13 @@ a run failed), translated too and filled with the same parameters; floats are sh
 """
 
 import datetime as dt
-import zoneinfo
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
+
+from accounts.middleware import zone_named
 
 from ..formatting import local_datetime
 from ..models import Notification
@@ -58,18 +59,11 @@ def notification_text(notification: Notification) -> str:
     return render_message(notification.message, notification.params)
 
 
-def _zone(name: str):
-    try:
-        return zoneinfo.ZoneInfo(name) if name else None
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-
-
 @contextmanager
 def as_reader(user):
     """Render inside this block in ``user``'s language and time zone (for e-mails and
     anything else produced away from their own request)."""
     language = getattr(user, "language", "") or settings.LANGUAGE_CODE
-    zone = _zone(getattr(user, "timezone", "")) or dt.UTC
+    zone = zone_named(getattr(user, "timezone", "")) or dt.UTC
     with translation.override(language), timezone.override(zone):
         yield

@@ -41,8 +41,11 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
+from proc import group_cpu  # bench/proc.py: a script's own folder is on the path
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
 BIN = Path(sys.executable).parent
 GOAL_P95_MS = 300
 GOAL_SEEN_S = 1.0
@@ -247,23 +250,6 @@ def warm_up(base_url: str, plan: dict, rounds: int) -> None:
         for url in urls:
             with urllib.request.urlopen(base_url + url, timeout=60) as answer:
                 answer.read()
-
-
-def group_cpu(pgid: int) -> float:
-    """CPU seconds of a process group's processes, living and reaped (a stack's web processes,
-    say): what the work cost, whatever else slowed it down."""
-    ticks = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) != pgid:
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-        if stat.parent.name == str(pgid):
-            ticks += int(fields[13]) + int(fields[14])  # children it has reaped
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def database_stats(url: str, name: str) -> tuple[int, float, int]:

@@ -38,6 +38,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from proc import group_cpu  # bench/proc.py: a script's own folder is on the path
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 STORAGE = Path(tempfile.mkdtemp(prefix="datajam-bench-storage-"))
@@ -103,18 +105,7 @@ class Worker:
 
     def cpu_seconds(self) -> float:
         """CPU time of the worker's processes, living and reaped (they share its group)."""
-        ticks = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) != self.process.pid:  # process group
-                continue
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-            if stat.parent.name == str(self.process.pid):
-                ticks += int(fields[13]) + int(fields[14])  # children it has reaped
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return group_cpu(self.process.pid)
 
     def consume(self, on: bool) -> None:
         """Start or stop taking messages from the scoring queue (the process stays up)."""

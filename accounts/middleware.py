@@ -7,6 +7,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from .backends import forget_user
+
 TIMEZONE_COOKIE = "datajam_tz"
 
 
@@ -61,6 +63,7 @@ class UserLanguageMiddleware:
                 current = translation.get_language() or settings.LANGUAGE_CODE
                 code = translation.get_supported_language_variant(current)
                 get_user_model().objects.filter(pk=user.pk, language="").update(language=code)
+                forget_user(user.pk)
                 user.language = code
         return self.get_response(request)
 

@@ -16,6 +16,7 @@ from competitions.models import Event
 from competitions.permissions import can
 from competitions.views.helpers import safe_next
 
+from .backends import forget_user
 from .forms import ApiTokenForm, ProfileForm
 from .tokens import api_token_create, api_token_revoke, api_tokens_of
 
@@ -92,6 +93,7 @@ def set_language(request):
         and code in dict(settings.LANGUAGES)
     ):
         get_user_model().objects.filter(pk=request.user.pk).update(language=code)
+        forget_user(request.user.pk)
     return response
 
 

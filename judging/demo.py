@@ -12,6 +12,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from accounts.backends import forget_user
 from competitions.models import Challenge, Submission
 
 from .models import ScoreSheet, Track
@@ -157,6 +158,8 @@ def _seed_votes(track: Track, users: dict, projects: list) -> None:
     get_user_model().objects.filter(pk__in=[users["alice"].pk, users["carol"].pk]).update(
         date_joined=timezone.now() - dt.timedelta(days=30)
     )
+    forget_user(users["alice"].pk)
+    forget_user(users["carol"].pk)
     for voter, project, ip in [
         (users["alice"], projects[1], "198.51.100.20"),
         (users["carol"], projects[0], "203.0.113.5"),

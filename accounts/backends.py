@@ -41,6 +41,16 @@ def forget_user(user_id) -> None:
     transaction.on_commit(drop, robust=True)
 
 
+def remember_user(user) -> None:
+    """Keep this copy (just changed by an ``.update()`` the caller mirrored on it)."""
+    if settings.USER_CACHE_SECONDS <= 0:
+        return
+    try:
+        cache.set(_key(user.pk), user, settings.USER_CACHE_SECONDS)
+    except Exception:
+        logger.warning("users: could not keep a user", exc_info=True)
+
+
 class CachedUserMixin:
     def get_user(self, user_id):
         seconds = settings.USER_CACHE_SECONDS

@@ -7,7 +7,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .backends import forget_user
+from .backends import remember_user
 
 TIMEZONE_COOKIE = "datajam_tz"
 
@@ -63,8 +63,8 @@ class UserLanguageMiddleware:
                 current = translation.get_language() or settings.LANGUAGE_CODE
                 code = translation.get_supported_language_variant(current)
                 get_user_model().objects.filter(pk=user.pk, language="").update(language=code)
-                forget_user(user.pk)
                 user.language = code
+                remember_user(user)
         return self.get_response(request)
 
 

@@ -2,6 +2,7 @@
 
 from django.core.cache import cache
 
+from . import page_cache
 from .models import Notification
 
 # The count is kept in the shared cache and forgotten whenever the person's notifications change
@@ -26,6 +27,7 @@ def notifications(request) -> dict:
         if count is None:
             count = Notification.objects.filter(user=user, read_at__isnull=True).count()
             cache.set(key, count, UNREAD_SECONDS)
+        page_cache.depends_on(key, count)  # a kept page shows this count
         return count
 
     return {"unread_notifications": unread}

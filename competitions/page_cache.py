@@ -228,3 +228,79 @@ def recent_html(
         if latest_key is not None:
             cache.set(latest_key, (str(html), time.time()), settings.PAGE_CACHE_SECONDS)
     return mark_safe(html), False
+
+
+# --- Whole pages for a signed-in person (``competitions.personal_pages``) ---------------------
+# What a person's page shows beyond the event's content: their own rows (roles, rules, invites:
+# the *person token*) and their team's (members, submissions, quota: the *team token*). Each is
+# renewed by every write that may change it (``signals``, the scoring transitions, and any POST
+# the person sends), now and again at commit.
+
+
+def _person_key(user_id: int) -> str:
+    return f"person-token:{user_id}"
+
+
+def _team_key(team_id: int) -> str:
+    return f"team-token:{team_id}"
+
+
+def _invites_key(challenge_id: int) -> str:
+    return f"invites-token:{challenge_id}"
+
+
+def person_token(user_id: int) -> str:
+    return _token(_person_key(user_id))
+
+
+def team_token(team_id: int) -> str:
+    return _token(_team_key(team_id))
+
+
+def invites_token(challenge_id: int) -> str:
+    """Renewed by every e-mail invitation to a team of the challenge: a person without a team
+    sees the invitations to their address."""
+    return _token(_invites_key(challenge_id))
+
+
+def _renew(*keys: str) -> None:
+    def renew() -> None:
+        cache.set_many({k: uuid.uuid4().hex[:12] for k in keys}, None)
+
+    renew()
+    transaction.on_commit(renew, robust=True)
+
+
+def person_changed(*user_ids: int) -> None:
+    _renew(*(_person_key(u) for u in user_ids if u is not None))
+
+
+def team_changed(*team_ids: int) -> None:
+    _renew(*(_team_key(t) for t in team_ids if t is not None))
+
+
+def invites_changed(challenge_id: int) -> None:
+    _renew(_invites_key(challenge_id))
+
+
+def depends_on(key: str, value) -> None:
+    """Note a cache entry a page shows (e.g. a kept count): the page is served again only
+    while the entry holds that value."""
+    _depends_on(key, value)
+
+
+def valid_until(moment) -> None:
+    """The page shows something that changes at ``moment`` by itself (a phase opens or closes,
+    the daily quota resets): it is not served past it."""
+    if moment is None:
+        return
+    noted = _noted.get()
+    if noted is not None:
+        stamp_ = moment.timestamp()
+        noted["!until"] = min(noted.get("!until", stamp_), stamp_)
+
+
+def personal(request) -> None:
+    """Mark this signed-in person's page as theirs to be served again while what it depends on
+    holds (``personal_pages``)."""
+    request.personal_shareable = True

@@ -6,7 +6,21 @@ that version only, never against the rows, so no write may go past it."""
 from django.db.models.signals import post_delete, post_save
 
 from . import page_cache
-from .models import Announcement, Challenge, DataFile, Event, EventRole, Phase
+from .models import (
+    Announcement,
+    Challenge,
+    DataFile,
+    Event,
+    EventRole,
+    Membership,
+    MergeRequest,
+    Phase,
+    QuotaOverride,
+    RulesAcceptance,
+    Submission,
+    Team,
+    TeamInvite,
+)
 
 
 def _event_id(instance) -> int | None:
@@ -31,9 +45,37 @@ def _changed(sender, instance, **_kwargs) -> None:
         page_cache.content_changed(event_id)
 
 
+def _person_or_team_changed(sender, instance, **_kwargs) -> None:
+    """A signed-in person's kept pages (``personal_pages``) are read again after any write to
+    their own rows or their team's."""
+    if isinstance(instance, Team):
+        page_cache.team_changed(instance.pk)
+    elif isinstance(instance, Membership):
+        page_cache.person_changed(instance.user_id)
+        page_cache.team_changed(instance.team_id)
+    elif isinstance(instance, MergeRequest):
+        page_cache.team_changed(instance.from_team_id, instance.to_team_id)
+    elif isinstance(instance, TeamInvite):
+        challenge_id = (
+            Team.objects.filter(pk=instance.team_id).values_list("challenge_id", flat=True).first()
+        )
+        page_cache.team_changed(instance.team_id)
+        if challenge_id is not None:
+            page_cache.invites_changed(challenge_id)
+    elif isinstance(instance, (Submission, QuotaOverride)):
+        page_cache.team_changed(instance.team_id)
+    elif isinstance(instance, (RulesAcceptance, EventRole)):
+        page_cache.person_changed(instance.user_id)
+
+
 def connect() -> None:
     # EventRole: ``permissions`` keeps each person's roles under the content version.
     for model in (Event, Challenge, Phase, DataFile, Announcement, EventRole):
         uid = f"content-changed-{model.__name__}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete")
+    personal = (Team, Membership, MergeRequest, TeamInvite, Submission, QuotaOverride)
+    for model in (*personal, RulesAcceptance, EventRole):
+        uid = f"personal-changed-{model.__name__}"
+        post_save.connect(_person_or_team_changed, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(_person_or_team_changed, sender=model, dispatch_uid=uid + "-delete")

@@ -22,6 +22,7 @@ signed-in people as well: that answer is the same for everyone who holds the ver
 import hashlib
 import logging
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -96,7 +97,7 @@ class VisitorPageMiddleware:
                 return HttpResponse(status=204)
             key = _key(request) if _eligible(request) else None
             entry = cache.get(key) if key else None
-            response = _serve(request, entry) if entry is not None else None
+            response = serve_entry(request, entry) if entry is not None else None
         except Exception:  # the cache is down: every page still works, the slow way
             logger.warning("visitor pages: the cache did not answer", exc_info=True)
             return self.get_response(request)
@@ -111,14 +112,15 @@ class VisitorPageMiddleware:
             noted = page_cache.stop_noting(noting)
         if getattr(request, "visitor_shareable", False):
             try:
-                _store(key, response, noted)
+                store_entry(key, response, noted, settings.VISITOR_PAGE_SECONDS)
             except Exception:
                 logger.warning("visitor pages: could not keep a page", exc_info=True)
         return response
 
 
-def _serve(request, entry: dict):
-    """The stored page, if every version it was rendered with still holds; else None."""
+def serve_entry(request, entry: dict):
+    """The stored page, if every version it was rendered with still holds; else None (also
+    used by ``personal_pages``)."""
     deps = entry["deps"]
     if cache.get_many(list(deps)) != deps:
         return None
@@ -141,12 +143,19 @@ def _serve(request, entry: dict):
     return response
 
 
-def _store(key: str, response, deps: dict) -> None:
+def store_entry(key: str, response, deps: dict, seconds: float) -> bool:
+    """Keep the page for ``seconds`` at most (less when it said until when it holds:
+    ``page_cache.valid_until``), with the versions it read; False when it may not be kept."""
     if response.status_code not in (200, 204) or response.streaming or response.cookies:
-        return
-    if not deps or "!stale" in deps:  # "!stale": it shows a rendering older than its versions
-        return
+        return False
+    deps = dict(deps)
+    until = deps.pop("!until", None)
+    if until is not None:
+        seconds = min(seconds, until - time.time())
+    if not deps or "!stale" in deps or seconds < 1:
+        return False  # "!stale": it shows a rendering older than its versions
     body = _TOKEN_FIELD.sub(rb"\1" + _MARK + rb"\2", response.content)
     headers = [(k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS]
     entry = {"status": response.status_code, "headers": headers, "body": body, "deps": deps}
-    cache.set(key, entry, settings.VISITOR_PAGE_SECONDS)
+    cache.set(key, entry, int(seconds))
+    return True

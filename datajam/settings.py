@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.TimezoneMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
+    "competitions.personal_pages.PersonalPageMiddleware",
 ]
 
 ROOT_URLCONF = "datajam.urls"
@@ -398,6 +399,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Whole pages for visitors who are not signed in (competitions.visitor_pages): kept while the
 # versions they were rendered with hold, and this long at most; 0 turns it off.
 VISITOR_PAGE_SECONDS = int(os.environ.get("VISITOR_PAGE_SECONDS", "15"))
+# A signed-in person's own event, challenge and home pages (competitions.personal_pages): kept
+# for them while the versions they read hold (the event's content, their own rows, their team's),
+# and this long at most; 0 turns it off.
+PERSONAL_PAGE_SECONDS = int(os.environ.get("PERSONAL_PAGE_SECONDS", "60"))
 # While scores arrive faster than this, a leaderboard (and its charts) is rendered again at most
 # once per this many seconds; readers in between get the last rendering, which carries its own
 # version, so open pages catch up as soon as the next one is made. 0: a new rendering per score.

@@ -13,21 +13,25 @@ from .leaderboards import shown_public_scores
 
 
 def _for_visitors(request) -> None:
-    """The same page for every visitor not signed in: ``visitor_pages`` may share it."""
-    if not request.user.is_authenticated:
+    """The same page for every visitor not signed in (``visitor_pages`` may share it); kept for
+    a signed-in person (``personal_pages``) while what it read holds."""
+    if request.user.is_authenticated:
+        page_cache.personal(request)
+    else:
         page_cache.shareable(request)
 
 
 def home(request):
     query = strip_forbidden(request.GET.get("q", "")).strip()[:100]
-    if not request.user.is_authenticated and page_cache.enabled():
-        page_cache.site_version()  # what a shared copy depends on: any event's content
-        page_cache.shareable(request)
-    return render(
-        request,
-        "competitions/home.html",
-        {"cards": event_cards(request.user, query), "query": query},
-    )
+    now = timezone.now()
+    cards = event_cards(request.user, query, now)
+    if page_cache.enabled():
+        page_cache.site_version()  # what a kept copy depends on: any event's content
+        # An event's status changes by itself when it starts or ends.
+        moments = [m for c in cards for m in (c.event.starts_at, c.event.ends_at) if m and m > now]
+        page_cache.valid_until(min(moments, default=None))
+        _for_visitors(request)
+    return render(request, "competitions/home.html", {"cards": cards, "query": query})
 
 
 def event_detail(request, event_slug):
@@ -59,6 +63,17 @@ def challenge_detail(request, event_slug, challenge_slug):
     phase_open = phase is not None and phase.starts_at <= now < phase.ends_at
     team = team_of(request.user, challenge)
     quota = team_quota(team=team, phase=phase, now=now) if team and phase else None
+    if page_cache.enabled():
+        # What a kept page depends on beyond the event's content: a signed-in person's team's
+        # rows, or the invitations to their address; and when it changes by itself.
+        if team is not None:
+            page_cache.team_token(team.pk)
+        elif request.user.is_authenticated:
+            page_cache.invites_token(challenge.pk)
+        boundaries = [m for p in phases for m in (p.starts_at, p.ends_at) if m > now]
+        if quota is not None:
+            boundaries.append(quota.next_reset)
+        page_cache.valid_until(min(boundaries, default=None))
     submissions = []
     if team is not None:
         submissions = list(team.submissions.select_related("submitted_by")[:20])

@@ -4,6 +4,7 @@ their submission's page until the score shows. Run by ``bench/load.py``, which w
 (URLs, session cookies, the prediction file) this reads from ``DATAJAM_LOAD_PLAN``.
 """
 
+import html as markup
 import json
 import os
 import random
@@ -23,6 +24,7 @@ _lock = threading.Lock()
 VERSION = re.compile(r'data-version="([0-9a-f]+)"')
 POLL = re.compile(r'hx-trigger="(load, )?every (\d+(?:\.\d+)?)(ms|s)"')
 STATE = re.compile(r'data-state="(\w+)"')
+POLL_URL = re.compile(r'id="submission-status"[^>]*?hx-get="([^"]+)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ZONES = ["UTC", "America/Toronto", "Europe/Paris", "America/Bogota"]
 
@@ -145,18 +147,28 @@ class Uploading(HttpUser):
                 return
             location = response.headers["Location"]
         detail = self.client.get(location, name="submission page")
-        status_url = location.rstrip("/") + "/status/"
         html = detail.text or ""
+        first = True
         while time.monotonic() - started < SCORE_TIMEOUT:
             state = STATE.search(html)
             if state and state.group(1) in ("scored", "failed"):
                 SEEN.append(time.monotonic() - started)
                 return
-            # As the page does: at once on arrival when it says "load", then at its interval.
-            poll = POLL.search(html)
-            if poll is None:
+            # As htmx does: the URL the status gives (with the status token and time of its
+            # rendering), at once on arrival when it says "load", then at its interval; a 204
+            # ("unchanged") leaves the status and its polling as they are.
+            poll, url = POLL.search(html), POLL_URL.search(html)
+            if poll is None or url is None:
                 time.sleep(0.5)
-            elif not (poll.group(1) and html is detail.text):
-                time.sleep(float(poll.group(2)) / (1000 if poll.group(3) == "ms" else 1))
-            html = self.client.get(status_url, name="submission status poll").text or ""
+                url = location.rstrip("/") + "/status/"
+            else:
+                if not (poll.group(1) and first):
+                    time.sleep(float(poll.group(2)) / (1000 if poll.group(3) == "ms" else 1))
+                url = markup.unescape(url.group(1))
+            first = False
+            response = self.client.get(
+                url, headers={"HX-Request": "true"}, name="submission status poll"
+            )
+            if response.status_code != 204:
+                html = response.text or ""
         LATE.append(1)

@@ -12,9 +12,14 @@ written to the event's audit log (organisers' edits, moderation, a reveal, resul
 formed, joined, left or merged). A new version means new
 keys; old renderings expire after ``PAGE_CACHE_SECONDS``, which also bounds how long any
 change the versions miss can show. ``PAGE_CACHE_SECONDS=0`` turns this caching off.
+
+A submission's *status token* (renewed by every change of its status) lets its page's poll be
+answered "unchanged" without a query (``visitor_pages``).
 """
 
 import hashlib
+import logging
+import secrets
 import time
 import uuid
 from collections.abc import Callable
@@ -26,6 +31,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
 
 
 def enabled() -> bool:
@@ -137,6 +144,70 @@ def board_unchanged(phase_id: int, since: str) -> bool:
         return False
     deps = entry["deps"]
     return cache.get_many(list(deps)) == deps
+
+
+# --- A submission's status poll answered before anything else (``visitor_pages``) -------------
+# Each submission has a *status token*: a random value renewed by every write that may change
+# what its status shows (the scoring transitions, the sweeper, moderation, any save). The page
+# carries the token it was rendered with; while that is still the current one, "unchanged" (204)
+# needs nothing else. It tells nothing to anyone who does not hold the token, and no one can
+# guess it.
+
+
+def _status_key(submission_id) -> str:
+    return f"status-token:{submission_id}"
+
+
+def _status_seconds() -> int:
+    # Longer than a submission usually waits and runs: a page's token seldom expires under it
+    # (an expired one only costs a rendering).
+    return max(settings.PAGE_CACHE_SECONDS, 300)
+
+
+def status_token(submission_id) -> str:
+    """The submission's current status token, made now if it has none; read it *before* the
+    row, so that a page never carries a token newer than what it shows. "" when caching is
+    off."""
+    if not enabled():
+        return ""
+    key = _status_key(submission_id)
+    token = cache.get(key)
+    if token is None:
+        fresh = secrets.token_hex(16)
+        token = fresh if cache.add(key, fresh, _status_seconds()) else cache.get(key)
+    return token or ""
+
+
+def status_unchanged(submission_id: str, since: str) -> bool:
+    """Whether ``since`` is the submission's current status token."""
+    if not since.isascii():
+        return False
+    token = cache.get(_status_key(submission_id))
+    return bool(token) and secrets.compare_digest(str(token), since)
+
+
+def status_changed(*submission_ids) -> None:
+    """Give the submissions new status tokens now and again once the current transaction
+    commits: a page that read the old row between the two carries the first token, never the
+    second.
+
+    Called from the scoring transitions, inside their transactions: a cache that does not
+    answer must never undo a result, so it is only logged here. A poll then gets "unchanged"
+    for ``STATUS_POLL_FRESH_SECONDS`` at most after its page was rendered (``visitor_pages``)."""
+    if not enabled():
+        return
+    keys = [_status_key(s) for s in submission_ids if s is not None]
+    if not keys:
+        return
+
+    def renew() -> None:
+        cache.set_many({k: secrets.token_hex(16) for k in keys}, _status_seconds())
+
+    try:
+        renew()
+    except Exception:
+        logger.warning("page cache: could not renew a submission's status token", exc_info=True)
+    transaction.on_commit(renew, robust=True)
 
 
 def _token_seconds() -> int:

@@ -1,7 +1,11 @@
 """Every save or deletion of what an event's pages show renews the event's content version
 (``page_cache.content_changed``), whatever path wrote it: the services (which also write the
 audit log), the admin, a shell or a migration. Whole pages kept for visitors are checked against
-that version only, never against the rows, so no write may go past it."""
+that version only, never against the rows, so no write may go past it.
+
+Likewise every save or deletion of a submission renews its status token
+(``page_cache.status_changed``); the scoring transitions, which write with ``update()`` and
+send no signal, renew it themselves."""
 
 from django.db.models.signals import post_delete, post_save
 
@@ -68,6 +72,10 @@ def _person_or_team_changed(sender, instance, **_kwargs) -> None:
         page_cache.person_changed(instance.user_id)
 
 
+def _submission_changed(sender, instance, **_kwargs) -> None:
+    page_cache.status_changed(instance.pk)
+
+
 def connect() -> None:
     # EventRole: ``permissions`` keeps each person's roles under the content version.
     for model in (Event, Challenge, Phase, DataFile, Announcement, EventRole):
@@ -79,3 +87,7 @@ def connect() -> None:
         uid = f"personal-changed-{model.__name__}"
         post_save.connect(_person_or_team_changed, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_person_or_team_changed, sender=model, dispatch_uid=uid + "-delete")
+    post_save.connect(_submission_changed, sender=Submission, dispatch_uid="status-changed-save")
+    post_delete.connect(
+        _submission_changed, sender=Submission, dispatch_uid="status-changed-delete"
+    )

@@ -16,7 +16,9 @@ such a page, the CSRF token of its forms (the language form), is put in per visi
 out.
 
 An open board's poll with the current version is answered "unchanged" (204) here too, for
-signed-in people as well: that answer is the same for everyone who holds the version.
+signed-in people as well: that answer is the same for everyone who holds the version. So is a
+submission page's status poll, while the submission's status token it carries is current and
+the page it came from is recent (``_unchanged_status_poll``).
 """
 
 import hashlib
@@ -71,6 +73,42 @@ def _unchanged_board_poll(request) -> bool:
 _BOARD_PATH = re.compile(r"^/e/[^/]+/[^/]+/leaderboard/$")
 
 
+def _unchanged_status_poll(request) -> bool:
+    """A submission page asking whether its status changed (every 100 ms while it runs), with
+    the status token and the time (``at``, unix seconds) of the rendering it shows: while that
+    token is the current one and the rendering is less than ``STATUS_POLL_FRESH_SECONDS`` old,
+    "no" (204) needs no session, user or query, and htmx keeps the page and its polling as they
+    are. An older rendering gets the view, which renders again: the queue position, the waiting
+    time and the polling interval move on their own and stay that current.
+
+    The answer tells nothing to anyone who does not hold the token: it is random, renewed at
+    every change, and given only in the pages of people allowed to see the submission; with any
+    other value the view answers as always (a redirect to sign in, or "not there"). Whoever
+    holds it learns only that nothing changed since the page they were shown; an ``at`` made up
+    to look recent only keeps their own page from updating its queue position."""
+    fresh = settings.STATUS_POLL_FRESH_SECONDS
+    if request.method != "GET" or fresh <= 0 or not request.headers.get("HX-Request"):
+        return False
+    found = _STATUS_PATH.match(request.path_info)
+    if found is None or not page_cache.enabled():
+        return False
+    since, at = request.GET.get("since", ""), request.GET.get("at", "")
+    if not (since and at.isascii() and at.isdigit() and len(at) < 12):
+        return False
+    if not -1 <= time.time() - int(at) < fresh:
+        return False
+    try:
+        return page_cache.status_unchanged(found.group(1), since)
+    except Exception:  # the cache is down: the view answers, the slow way
+        logger.warning("visitor pages: the cache did not answer", exc_info=True)
+        return False
+
+
+_STATUS_PATH = re.compile(
+    r"^/submissions/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/status/$"
+)
+
+
 def _key(request) -> str:
     zone = zone_named(request.COOKIES.get(TIMEZONE_COOKIE, ""))
     parts = [
@@ -90,6 +128,12 @@ class VisitorPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if _unchanged_status_poll(request):
+            response = HttpResponse(status=204)
+            # Its URL is the same for every poll of one rendering: no browser may keep the
+            # answer and skip asking once that rendering is too old.
+            response["Cache-Control"] = "no-cache"
+            return response
         if not _enabled():
             return self.get_response(request)
         try:

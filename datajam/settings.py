@@ -410,6 +410,13 @@ BOARD_REFRESH_SECONDS = float(os.environ.get("BOARD_REFRESH_SECONDS", "2"))
 
 # How often an open leaderboard asks whether it changed (an empty answer while it has not).
 LEADERBOARD_POLL_SECONDS = float(os.environ.get("LEADERBOARD_POLL_SECONDS", "15"))
+# A submission page asks for its status every 100 ms or so while it is queued or running. While
+# nothing changed (the status token it carries is current: competitions.page_cache), a poll from
+# a rendering younger than this many seconds is answered "unchanged" (204) without a query
+# (competitions.visitor_pages); an older one is rendered again, which keeps the queue position,
+# the waiting time and the polling interval this current. 0: every poll is rendered; so is
+# every poll when PAGE_CACHE_SECONDS=0.
+STATUS_POLL_FRESH_SECONDS = float(os.environ.get("STATUS_POLL_FRESH_SECONDS", "2"))
 
 # Scoring runs (competitions/services/scoring.py) and the sweeper (services/sweeper.py).
 # Soft time limit of a run; a phase may set its own. The run is told at the soft limit and

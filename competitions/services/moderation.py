@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from .. import page_cache
 from ..inputs import check_text
 from ..models import Membership, Submission
 from ..permissions import require
@@ -66,6 +67,7 @@ def submission_moderate(*, submission: Submission, action: str, reason: str, act
         Submission.objects.filter(pk=submission.pk).update(
             moderation_reason=reason, **FLAGS[action]
         )
+        page_cache.status_changed(submission.pk)
         standing_refresh(phase_id=submission.phase_id, team_id=team_id)
     log_action(
         event=submission.phase.challenge.event,

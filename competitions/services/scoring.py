@@ -20,6 +20,7 @@ from kombu.exceptions import OperationalError
 
 import scoring
 
+from .. import page_cache
 from ..models import Challenge, Phase, ScoringRun, Submission
 from ..selectors.notifications import as_reader
 from ..storage import local_path
@@ -136,6 +137,7 @@ def _claim(*, submission_id, task_id: str, worker: str, expect: dict) -> Submiss
     )
     if not claimed:
         return None
+    page_cache.status_changed(submission_id)
     previous_run = expect.get("run_token")
     if previous_run:  # taken over: the old run's token no longer matches, it can never write
         abandon_run(run_token=previous_run, message="taken over: its worker fell silent")
@@ -236,6 +238,7 @@ def _finish(submission: Submission, **fields) -> bool:
         ).update(finished_at=now, duration_ms=duration, **fields)
     )
     if written:
+        page_cache.status_changed(submission.pk)
         ScoringRun.objects.filter(run_token=submission.run_token).update(
             finished_at=now,
             outcome=fields["state"],
@@ -476,6 +479,7 @@ def submission_requeue(
         error_message="",
     )
     if moved:
+        page_cache.status_changed(submission.pk)
         if previous_run:
             abandon_run(run_token=previous_run)
         if refresh_standings and Submission.State.SCORED in from_states:

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from kombu.exceptions import ChannelError
 
+from .. import page_cache
 from ..models import HousekeepingRun, Membership, Submission
 from .notifications import notify
 from .scoring import (
@@ -249,6 +250,7 @@ def submission_give_up(
     )
     if not failed:
         return False
+    page_cache.status_changed(submission.pk)
     abandon_run(run_token=expect.get("run_token", ""), message=message)
     logger.error("sweeper: submission %s failed after %s attempts", submission.pk, why)
     _tell_team(submission, why=why, seconds=seconds)

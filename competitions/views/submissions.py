@@ -1,3 +1,6 @@
+import logging
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,12 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .. import page_cache
 from ..models import Submission
 from ..permissions import can, require_two_factor
 from ..selectors.leaderboards import ladder_outcome
 from ..selectors.queue import queue_position, status_poll_ms
 from ..services.submissions import submission_create
 from .helpers import current_phase, get_challenge, service_call
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -51,24 +57,41 @@ def _get_submission(request, submission_id) -> Submission:
     return submission
 
 
+def _poll_marks(submission_id) -> dict:
+    """What the status poll carries (``visitor_pages`` answers it while they hold): the
+    submission's status token, read before its row, and when this rendering was made. Nothing
+    when caching is off or the cache does not answer: the poll then always gets the view."""
+    try:
+        since = page_cache.status_token(submission_id)
+    except Exception:
+        logger.warning("submission status: the cache did not answer", exc_info=True)
+        since = ""
+    return {"status_since": since, "status_at": int(time.time())} if since else {}
+
+
 @login_required
 def submission_detail(request, submission_id):
+    marks = _poll_marks(submission_id)
     submission = _get_submission(request, submission_id)
     return render(
         request,
         "competitions/submission_detail.html",
-        _detail_context(request, submission),
+        {**_detail_context(request, submission), **marks},
     )
 
 
 @login_required
 def submission_status(request, submission_id):
-    """The live part of the submission page, polled by htmx until the state is final."""
+    """The live part of the submission page, polled by htmx until the state is final. While
+    nothing changed, most polls are answered before this view (``visitor_pages``); it renders
+    again at least every ``STATUS_POLL_FRESH_SECONDS``, which keeps the queue position, the
+    waiting time and the polling interval current."""
+    marks = _poll_marks(submission_id)
     submission = _get_submission(request, submission_id)
     return render(
         request,
         "competitions/partials/submission_status.html",
-        _detail_context(request, submission),
+        {**_detail_context(request, submission), **marks},
     )
 
 

@@ -335,10 +335,18 @@ def invites_token(challenge_id: int) -> str:
 
 
 def _renew(*keys: str) -> None:
+    """New tokens now and again at commit. Called inside the scoring transitions too: a cache
+    that does not answer must never undo a result, so the first renewal is only logged."""
+    if not keys:
+        return
+
     def renew() -> None:
         cache.set_many({k: uuid.uuid4().hex[:12] for k in keys}, None)
 
-    renew()
+    try:
+        renew()
+    except Exception:
+        logger.warning("page cache: could not renew a person's or team's token", exc_info=True)
     transaction.on_commit(renew, robust=True)
 
 

@@ -10,7 +10,8 @@ database (``bench_load_<pid>``) and private storage, seeds an ad-linkage challen
 ``--teams`` teams (1 to 3 scored submissions each, standings rebuilt), then for each setting:
 
 reference   the settings before connection reuse and caching: ``DATABASE_CONN_MAX_AGE=0``,
-            ``PAGE_CACHE_SECONDS=0``, sessions in the database only
+            ``PAGE_CACHE_SECONDS=0`` (no kept page, board or poll answer), ``USER_CACHE_SECONDS=0``, sessions
+            in the database only
 tuned       the defaults: connections kept 60 s with health checks, the shared page cache,
             sessions read from the cache
 
@@ -53,6 +54,7 @@ SETTINGS = {
     "reference": {
         "DATABASE_CONN_MAX_AGE": "0",
         "PAGE_CACHE_SECONDS": "0",
+        "USER_CACHE_SECONDS": "0",
         "SESSION_ENGINE": "django.contrib.sessions.backends.db",
     },
     "tuned": {},

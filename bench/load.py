@@ -196,6 +196,7 @@ class Stack:
                 str(BIN / "gunicorn"), "datajam.wsgi", "--bind", f"127.0.0.1:{port}",
                 "--workers", str(workers), "--threads", str(threads),
                 "--worker-class", worker_class, "--timeout", "120",
+                "--config", str(ROOT / "bench" / "gunicorn_timing.py"),
             ],
             "worker": [
                 str(BIN / "celery"), "-A", "datajam", "worker", "-Q", "scoring,default",
@@ -309,6 +310,37 @@ def run_level(
     }  # fmt: skip
 
 
+def endpoint_of(method: str, path: str, query: str, hx: str) -> str:
+    """The locust name of a request ``bench/gunicorn_timing.py`` timed."""
+    if method == "POST":
+        return "upload (submit form)"
+    if path.startswith("/submissions/"):
+        return "submission status poll" if path.endswith("/status/") else "submission page"
+    if path.endswith("/leaderboard/"):
+        if "since=" in query:
+            return "leaderboard poll"
+        return "leaderboard other page (htmx)" if hx else "leaderboard page"
+    depth = path.strip("/").count("/")
+    if path == "/":
+        return "home page"
+    return "event page" if depth == 0 else "challenge page (both)" if depth == 1 else path
+
+
+def web_cpu_by_endpoint(folder: Path) -> dict:
+    """{endpoint: (requests, median CPU ms, mean CPU ms, share of the web CPU)}, from the
+    timing files of one stack's run."""
+    times: dict[str, list[float]] = {}
+    for path in folder.glob("*.tsv"):
+        for line in path.read_text().splitlines():
+            method, url, query, hx, cpu = line.split("\t")
+            times.setdefault(endpoint_of(method, url, query, hx), []).append(float(cpu))
+    total = sum(sum(v) for v in times.values()) or 1.0
+    return {
+        name: (len(v), percentile(v, 0.5), sum(v) / len(v), sum(v) / total)
+        for name, v in sorted(times.items())
+    }
+
+
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -376,6 +408,12 @@ def print_level(name: str, browsing: int, level: dict) -> None:
             f"  {name_:<34}{row['Request Count']:>9}{float(row['Requests/s']):>8.1f}"
             f"{row['50%']:>8}{row['95%']:>8}{row['Failure Count']:>8}"
         )
+    cpu = level.get("cpu_by_endpoint") or {}
+    if cpu:
+        print(f"  {'web CPU per request (thread time)':<34}{'served':>9}{'p50 ms':>8}"
+              f"{'mean ms':>8}{'share':>8}")  # fmt: skip
+        for name_, (count, median, mean, share) in cpu.items():
+            print(f"  {name_:<34}{count:>9}{median:>8.2f}{mean:>8.2f}{share:>8.0%}")
 
 
 def main() -> None:
@@ -441,13 +479,19 @@ def main() -> None:
                 stack_env = {k: v for k, v in env.items() if k not in SETTINGS["reference"]}
                 stack_env.update(SETTINGS[setting])
                 stack_env["CACHE_KEY_PREFIX"] = f"bench-load-{os.getpid()}-{setting}-{browsing}"
+                timing = logs / "timing"  # bench/gunicorn_timing.py: CPU per request
+                timing.mkdir()
+                stack_env["DATAJAM_LOAD_TIMING"] = str(timing)
                 stack = Stack(stack_env, port, args.workers, args.threads, logs, args.worker_class)
                 try:
                     warm_up(f"http://127.0.0.1:{port}", plan, args.workers * args.threads)
+                    for done in timing.glob("*.tsv"):
+                        done.write_text("")  # the warm-up's requests are not the crowd's
                     level = run_level(
                         f"http://127.0.0.1:{port}", plan_path, browsing, args.seconds, logs,
                         stack, (url, name),
                     )  # fmt: skip
+                    level["cpu_by_endpoint"] = web_cpu_by_endpoint(timing)
                 finally:
                     stack.stop()
                 results[setting][browsing] = level

@@ -320,10 +320,10 @@ def endpoint_of(method: str, path: str, query: str, hx: str) -> str:
         if "since=" in query:
             return "leaderboard poll"
         return "leaderboard other page (htmx)" if hx else "leaderboard page"
-    depth = path.strip("/").count("/")
     if path == "/":
         return "home page"
-    return "event page" if depth == 0 else "challenge page (both)" if depth == 1 else path
+    depth = path.strip("/").count("/")  # /e/<event>/ or /e/<event>/<challenge>/
+    return "event page" if depth == 1 else "challenge page (both)" if depth == 2 else path
 
 
 def web_cpu_by_endpoint(folder: Path) -> dict:

@@ -95,8 +95,11 @@ def shareable(request) -> None:
     request.visitor_shareable = True
 
 
+STANDINGS_PREFIX = "standings-token:"
+
+
 def _standings_key(phase_id: int) -> str:
-    return f"standings-token:{phase_id}"
+    return f"{STANDINGS_PREFIX}{phase_id}"
 
 
 def versions(phase_id: int, event_id: int) -> tuple[str, str]:
@@ -274,6 +277,20 @@ def cached_html(cache_key: str | None, render: Callable[[], tuple[str, bool]]) -
     return recent_html(cache_key, None, render)[0]
 
 
+def board_shown(rendered_at: float) -> None:
+    """The page being rendered shows a board (or its charts) rendered at ``rendered_at`` for
+    an older version: a kept copy of the page does not depend on the standings tokens but is
+    served until ``BOARD_REFRESH_SECONDS`` after that rendering (``"!relax-standings"``,
+    ``"!until"``), as the rendering itself is."""
+    window = settings.BOARD_REFRESH_SECONDS
+    noted = _noted.get()
+    if noted is None or window <= 0:
+        return
+    noted["!relax-standings"] = "1"
+    until = rendered_at + window
+    noted["!until"] = min(noted.get("!until", until), until)
+
+
 def recent_html(
     cache_key: str | None, latest_key: str | None, render: Callable[[], tuple[str, bool]]
 ) -> tuple[str, bool]:
@@ -281,7 +298,11 @@ def recent_html(
     version), a rendering made less than ``BOARD_REFRESH_SECONDS`` ago for an older version is
     served instead of rendering again (``stale``): while teams upload every second, a board is
     rendered about once per that time, not once per score. A stale rendering carries its own
-    version, so the page asks again; a whole visitor's page is never kept with one."""
+    version, so the page asks again.
+
+    A whole page kept with a stale rendering in it (``visitor_pages``) follows the same rule: it
+    is served until ``BOARD_REFRESH_SECONDS`` after that rendering was made, whatever scores
+    arrive meanwhile (``board_shown``); one with the current rendering, until the next score."""
     if cache_key is None or not enabled():
         return mark_safe(render()[0]), False
     html = cache.get(cache_key)
@@ -291,7 +312,7 @@ def recent_html(
     if latest_key is not None and window > 0:
         latest = cache.get(latest_key)
         if latest is not None and 0 <= time.time() - latest[1] < window:
-            _depends_on("!stale", "1")  # visitor_pages keeps no page holding it
+            board_shown(latest[1])
             return mark_safe(latest[0]), True
     html, keep = render()
     if keep:

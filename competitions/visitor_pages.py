@@ -23,6 +23,7 @@ the page it came from is recent (``_unchanged_status_poll``).
 
 import hashlib
 import logging
+import math
 import re
 import time
 
@@ -166,7 +167,7 @@ def serve_entry(request, entry: dict):
     """The stored page, if every version it was rendered with still holds; else None (also
     used by ``personal_pages``)."""
     deps = entry["deps"]
-    if cache.get_many(list(deps)) != deps:
+    if time.time() >= entry.get("until", math.inf) or cache.get_many(list(deps)) != deps:
         return None
     headers = dict(entry["headers"])
     etag = headers.get("ETag")
@@ -194,12 +195,18 @@ def store_entry(key: str, response, deps: dict, seconds: float) -> bool:
         return False
     deps = dict(deps)
     until = deps.pop("!until", None)
-    if until is not None:
-        seconds = min(seconds, until - time.time())
-    if not deps or "!stale" in deps or seconds < 1:
-        return False  # "!stale": it shows a rendering older than its versions
+    if deps.pop("!relax-standings", None):
+        # A board shown as BOARD_REFRESH_SECONDS allows: its time bound replaces its tokens.
+        deps = {k: v for k, v in deps.items() if not k.startswith(page_cache.STANDINGS_PREFIX)}
+    now = time.time()
+    until = now + seconds if until is None else min(until, now + seconds)
+    if not deps or until - now < 0.2:
+        return False
     body = _TOKEN_FIELD.sub(rb"\1" + _MARK + rb"\2", response.content)
     headers = [(k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS]
-    entry = {"status": response.status_code, "headers": headers, "body": body, "deps": deps}
-    cache.set(key, entry, int(seconds))
+    entry = {
+        "status": response.status_code, "headers": headers, "body": body, "deps": deps,
+        "until": until,
+    }  # fmt: skip
+    cache.set(key, entry, max(1, math.ceil(until - now)))
     return True

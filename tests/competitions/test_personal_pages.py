@@ -5,6 +5,7 @@ notification, the clock passing a phase's end — shows on the next request."""
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -157,10 +158,14 @@ def test_a_message_waiting_is_shown_not_a_kept_page(setting):
 
 def test_a_page_is_never_kept_past_the_phases_end(setting):
     phase = setting["phase"]
-    phase.ends_at = timezone.now() + dt.timedelta(milliseconds=500)
+    phase.ends_at = timezone.now() + dt.timedelta(seconds=1.5)
     phase.save()
-    get(setting["client"], setting["url"])
-    assert get(setting["client"], setting["url"])[1] > 0  # it closes within a second: not kept
+    open_page, _ = get(setting["client"], setting["url"])
+    assert 'name="file"' in open_page  # the upload form, while the phase is open
+    assert get(setting["client"], setting["url"])[1] == 0
+    time.sleep(max(0.0, (phase.ends_at - timezone.now()).total_seconds()) + 0.1)
+    closed_page, queries = get(setting["client"], setting["url"])
+    assert queries > 0 and 'name="file"' not in closed_page
 
 
 def test_it_can_be_turned_off(setting, settings):

@@ -26,6 +26,7 @@ as for visitors. A cache that does not answer means the page is rendered as usua
 
 import hashlib
 import logging
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,6 +37,9 @@ from .visitor_pages import serve_entry, store_entry
 
 logger = logging.getLogger(__name__)
 _SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
+# The pages that may be kept (home, an event, a challenge: ``page_cache.personal``); any other
+# request goes straight to its view, without a cache round trip.
+_KEPT_PATHS = re.compile(r"^/(e/[^/]+/([^/]+/)?)?$")
 
 
 def _enabled() -> bool:
@@ -78,7 +82,11 @@ class PersonalPageMiddleware:
             # Whatever the person changed, their kept pages are read again.
             _quietly(page_cache.person_changed, user.pk)
             return response
-        if request.method != "GET" or _messages_waiting(request):
+        if (
+            request.method != "GET"
+            or not _KEPT_PATHS.match(request.path)
+            or _messages_waiting(request)
+        ):
             return self.get_response(request)
         key = _key(request, user.pk)
         try:

@@ -406,7 +406,7 @@ PERSONAL_PAGE_SECONDS = int(os.environ.get("PERSONAL_PAGE_SECONDS", "60"))
 # While scores arrive faster than this, a leaderboard (and its charts) is rendered again at most
 # once per this many seconds; readers in between get the last rendering, which carries its own
 # version, so open pages catch up as soon as the next one is made. 0: a new rendering per score.
-BOARD_REFRESH_SECONDS = float(os.environ.get("BOARD_REFRESH_SECONDS", "2"))
+BOARD_REFRESH_SECONDS = float(os.environ.get("BOARD_REFRESH_SECONDS", "5"))
 
 # How often an open leaderboard asks whether it changed (an empty answer while it has not).
 LEADERBOARD_POLL_SECONDS = float(os.environ.get("LEADERBOARD_POLL_SECONDS", "15"))

@@ -9,9 +9,7 @@ import time
 
 import pytest
 from django.contrib.sessions.backends.cached_db import SessionStore
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from competitions import page_cache
@@ -28,17 +26,11 @@ from competitions.services.submissions import submission_create
 from competitions.services.sweeper import submissions_sweep
 from competitions.views import submissions as views
 from tests import factories
+from tests.competitions.test_visitor_pages import HX, get
 from tests.factories import PERFECT_CSV, upload
 
 pytestmark = pytest.mark.django_db
-HX = {"HTTP_HX_REQUEST": "true"}
 POLL_URL = re.compile(r'hx-get="([^"]+)"')
-
-
-def get(client, url, **headers):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, **headers)
-    return response, len(queries.captured_queries)
 
 
 def page_url(submission) -> str:

@@ -266,6 +266,42 @@ def database_stats(url: str, name: str) -> tuple[int, float, int]:
         ).fetchone()
 
 
+def upload_stages(url: str, name: str, since) -> dict:
+    """Where the uploads' time went, from the rows: {stage: (p50 ms, p95 ms)} for the wait in
+    the queue (queued → claimed by the worker) and the run (claimed → result written), over
+    the submissions made since ``since`` (the database's clock)."""
+    import psycopg
+
+    parts = urlparse(url)
+    with psycopg.connect(
+        host=parts.hostname or "127.0.0.1", port=parts.port or 5432,
+        user=parts.username or "postgres", password=parts.password or None, dbname=name,
+    ) as connection:  # fmt: skip
+        row = connection.execute(
+            """
+            SELECT
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY wait),
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY wait),
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY run),
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY run),
+              count(*)
+            FROM (
+              SELECT 1000 * extract(epoch FROM started_at - queued_at) AS wait,
+                     1000 * extract(epoch FROM finished_at - started_at) AS run
+              FROM competitions_submission
+              WHERE created_at >= %s AND finished_at IS NOT NULL
+            ) AS done
+            """,
+            [since],
+        ).fetchone()
+    return {"queue wait": row[0:2], "scoring run": row[2:4], "uploads": row[4]}
+
+
+def database_now(url: str, name: str):
+    with admin_connection(url) as admin:
+        return admin.execute("SELECT now()").fetchone()[0]
+
+
 def cpu_busy() -> tuple[float, float]:
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = fields[3] + fields[4]
@@ -285,6 +321,7 @@ def run_level(
     busy_before = cpu_busy()
     web_before = group_cpu(stack.groups["web"])
     db_before = database_stats(*db)
+    started = database_now(*db)
     subprocess.run(
         [
             str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
@@ -307,6 +344,7 @@ def run_level(
     return {
         "rows": rows, "seen": seen, "cpu": busy, "load1": load1, "web_cpu": web_cpu,
         "db": [after - before for before, after in zip(db_before, db_after, strict=True)],
+        "stages": upload_stages(*db, started),
     }  # fmt: skip
 
 
@@ -407,6 +445,17 @@ def print_level(name: str, browsing: int, level: dict) -> None:
         print(
             f"  {name_:<34}{row['Request Count']:>9}{float(row['Requests/s']):>8.1f}"
             f"{row['50%']:>8}{row['95%']:>8}{row['Failure Count']:>8}"
+        )
+    stages = level.get("stages") or {}
+    if stages.get("uploads"):
+        print(
+            "  uploads, from the rows: "
+            + ", ".join(
+                f"{stage} p50 {values[0]:.0f} ms, p95 {values[1]:.0f} ms"
+                for stage, values in stages.items()
+                if stage != "uploads"
+            )
+            + f" ({stages['uploads']} scored or failed)"
         )
     cpu = level.get("cpu_by_endpoint") or {}
     if cpu:

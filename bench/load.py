@@ -15,8 +15,9 @@ reference   the settings before connection reuse and caching: ``DATABASE_CONN_MA
 tuned       the defaults: connections kept 60 s with health checks, the shared page cache,
             sessions read from the cache
 
-starts gunicorn (``--workers`` × ``--threads``, ``--worker-class`` gthread or sync), one Celery
-worker on both queues and beat, and runs ``bench/locustfile.py`` headless for each level of browsing people (plus 20
+starts gunicorn (``--workers`` × ``--threads``, ``--worker-class`` gthread or sync), the Celery
+workers as the ``Procfile`` deploys them (a scoring worker of ``--scoring-concurrency`` processes,
+2 by default as on 2 cores, and a housekeeping worker of one) and beat, and runs ``bench/locustfile.py`` headless for each level of browsing people (plus 20
 uploading), ``--seconds`` after the crowd has arrived. Level by level, a fresh stack for each
 setting in turn, so that both see about the same load from whatever else runs. Prints per level: requests per second,
 p50 / p95 per endpoint and over all pages, errors, upload → score seen (from the upload's POST
@@ -184,11 +185,12 @@ def seed(teams: int, uploaders: int, browsers: int) -> dict:
 
 
 class Stack:
-    """gunicorn, a Celery worker (scoring and housekeeping) and beat, with one setting."""
+    """gunicorn, the scoring and housekeeping workers and beat, with one setting."""
 
     def __init__(
-        self, env: dict, port: int, workers: int, threads: int, logs: Path, worker_class: str
-    ):
+        self, env: dict, port: int, workers: int, threads: int, logs: Path, worker_class: str,
+        scoring_concurrency: int,
+    ):  # fmt: skip
         self.processes = []
         self.logs = logs
         commands = {
@@ -199,8 +201,13 @@ class Stack:
                 "--config", str(ROOT / "bench" / "gunicorn_timing.py"),
             ],
             "worker": [
-                str(BIN / "celery"), "-A", "datajam", "worker", "-Q", "scoring,default",
-                "-c", "1", "-n", f"load-{uuid.uuid4().hex[:6]}@%h", "--without-gossip",
+                str(BIN / "celery"), "-A", "datajam", "worker", "-Q", "scoring",
+                "-c", str(scoring_concurrency), "-n", f"scoring-{uuid.uuid4().hex[:6]}@%h",
+                "--without-gossip", "--without-mingle", "-l", "WARNING",
+            ],
+            "housekeeping": [
+                str(BIN / "celery"), "-A", "datajam", "worker", "-Q", "default",
+                "-c", "1", "-n", f"default-{uuid.uuid4().hex[:6]}@%h", "--without-gossip",
                 "--without-mingle", "-l", "WARNING",
             ],
             "beat": [
@@ -475,6 +482,9 @@ def main() -> None:
     parser.add_argument(
         "--worker-class", default="gthread", choices=["gthread", "sync"], help="gunicorn's"
     )
+    parser.add_argument(
+        "--scoring-concurrency", type=int, default=2, help="scoring worker processes"
+    )
     parser.add_argument("--settings", default="reference,tuned")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the database and logs")
@@ -509,8 +519,8 @@ def main() -> None:
         plan_path = work / "plan.json"
         print(
             f"seeded {args.teams} teams in {time.monotonic() - started:.0f} s; gunicorn "
-            f"{args.workers} {args.worker_class} workers × {args.threads} threads, 1 Celery "
-            "worker, beat; "
+            f"{args.workers} {args.worker_class} workers × {args.threads} threads, a scoring "
+            f"worker × {args.scoring_concurrency}, a housekeeping worker, beat; "
             f"{os.cpu_count()} cores, load average before: "
             + ", ".join(f"{x:.1f}" for x in os.getloadavg()),
             flush=True,
@@ -531,7 +541,10 @@ def main() -> None:
                 timing = logs / "timing"  # bench/gunicorn_timing.py: CPU per request
                 timing.mkdir()
                 stack_env["DATAJAM_LOAD_TIMING"] = str(timing)
-                stack = Stack(stack_env, port, args.workers, args.threads, logs, args.worker_class)
+                stack = Stack(
+                    stack_env, port, args.workers, args.threads, logs, args.worker_class,
+                    args.scoring_concurrency,
+                )  # fmt: skip
                 try:
                     warm_up(f"http://127.0.0.1:{port}", plan, args.workers * args.threads)
                     for done in timing.glob("*.tsv"):

@@ -404,7 +404,11 @@ def summary(level: dict) -> dict:
         "p95": float(total["95%"]),
         "requests": int(total["Request Count"]),
         "errors": int(total["Failure Count"]) + level["seen"]["late"],
-        "worst_p95": max((float(r["95%"]) for r in pages.values()), default=0.0),
+        # An endpoint no request reached has no percentiles ("N/A"): a page that nobody got.
+        "worst_p95": max(
+            (float(r["95%"]) for r in pages.values() if r["95%"] not in ("", "N/A")),
+            default=0.0,
+        ),
         "seen_p50": percentile(seen, 0.5),
         "seen_p95": percentile(seen, 0.95),
         "uploads": len(seen),

@@ -1,7 +1,10 @@
 """Who takes part where: a person's team in a challenge, rules accepted, events they may see."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
+from .. import page_cache
 from ..models import Challenge, Event, Membership, RulesAcceptance, Team
 
 
@@ -29,8 +32,16 @@ def has_accepted_rules(user, challenge: Challenge) -> bool:
         return False
     accepted = user.__dict__.setdefault("_datajam_accepted", set())
     if challenge.pk not in accepted:
-        if not RulesAcceptance.objects.filter(challenge=challenge, user=user).exists():
-            return False
+        # A yes is kept in the shared cache under the person token too (renewed by any write
+        # to their rules acceptances, and by any POST of theirs: ``page_cache``).
+        key = None
+        if page_cache.enabled():
+            key = f"rules-accepted:{user.pk}:{challenge.pk}:{page_cache.person_token(user.pk)}"
+        if key is None or not cache.get(key):
+            if not RulesAcceptance.objects.filter(challenge=challenge, user=user).exists():
+                return False
+            if key is not None:
+                cache.set(key, True, settings.PAGE_CACHE_SECONDS)
         accepted.add(challenge.pk)
     return True
 

@@ -1,12 +1,16 @@
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .. import page_cache
 from ..errors import PermissionRefused, ServiceError, TwoFactorRequired
 from ..models import Challenge, Event, Phase
 from ..permissions import can, require_two_factor
+from ..selectors.participation import team_of
 
 
 def get_event(request, event_slug: str, action: str = "event.view") -> Event:
@@ -32,6 +36,72 @@ def get_challenge(
         raise PermissionDenied
     require_two_factor(request.user, action, challenge)
     return challenge
+
+
+def challenge_and_phases(request, event_slug, challenge_slug) -> tuple[Challenge, list[Phase]]:
+    """The challenge (with its event) and its phases, as ``get_challenge`` answers them, from
+    the shared cache while the event's content version holds: a crowd on the challenge page,
+    the board and its fragments reads them on every request, and every write to them renews
+    that version (``signals``). The permission check is made on every request. For pages
+    that only read them (never for a form that changes them)."""
+    if not page_cache.enabled():
+        challenge = get_challenge(request, event_slug, challenge_slug)
+        return challenge, with_challenge(challenge, list(challenge.phases.all()))
+    key = f"challenge-rows:{event_slug}:{challenge_slug}"
+    entry = cache.get(key)
+    if entry is not None and page_cache.content_version(entry["event_id"]) == entry["version"]:
+        challenge, phases = entry["challenge"], entry["phases"]
+        if not can(request.user, "challenge.view", challenge):
+            raise Http404
+        return challenge, with_challenge(challenge, phases)
+    challenge = get_challenge(request, event_slug, challenge_slug)
+    phases = list(challenge.phases.all())
+    # Read after the rows: a write between the two renews the version again at its commit.
+    version = page_cache.content_version(challenge.event_id)
+    entry = {"event_id": challenge.event_id, "version": version}
+    cache.set(key, {**entry, "challenge": challenge, "phases": phases}, settings.PAGE_CACHE_SECONDS)
+    return challenge, with_challenge(challenge, phases)
+
+
+def with_challenge(challenge: Challenge, phases: list[Phase]) -> list[Phase]:
+    for phase in phases:
+        phase.challenge = challenge  # read once, not once per phase
+    return phases
+
+
+def cached_team_of(user, challenge: Challenge):
+    """The person's team (``team_of``), from the shared cache while their person token and the
+    team's token hold (a membership or the team itself changed renews them: ``signals``)."""
+    if not user.is_authenticated or not page_cache.enabled():
+        return team_of(user, challenge)
+    key = f"my-team:{user.pk}:{challenge.pk}"
+    entry = cache.get(key)
+    if entry is not None:
+        team, person, team_token = entry
+        if person == page_cache.person_token(user.pk) and (
+            team is None or team_token == page_cache.team_token(team.pk)
+        ):
+            return team
+    person = page_cache.person_token(user.pk)  # before the row: see page_cache
+    team = team_of(user, challenge)
+    team_token = page_cache.team_token(team.pk) if team is not None else ""
+    cache.set(key, (team, person, team_token), settings.PAGE_CACHE_SECONDS)
+    return team
+
+
+def cached_data_files(challenge: Challenge) -> list:
+    """The challenge's data files, from the shared cache while the event's content version
+    holds (every save or deletion of a data file renews it: ``signals``)."""
+    if not page_cache.enabled():
+        return list(challenge.data_files.all())
+    key = f"challenge-files:{challenge.pk}"
+    entry = cache.get(key)
+    if entry is not None and page_cache.content_version(challenge.event_id) == entry[0]:
+        return entry[1]
+    files = list(challenge.data_files.all())
+    version = page_cache.content_version(challenge.event_id)  # after the rows: see above
+    cache.set(key, (version, files), settings.PAGE_CACHE_SECONDS)
+    return files
 
 
 def get_phase(request, phase_id: int, action: str = "phase.manage") -> Phase:

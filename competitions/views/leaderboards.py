@@ -51,37 +51,7 @@ from ..selectors.leaderboards import (
     top_history,
 )
 from ..selectors.participation import team_of
-from .helpers import current_phase, get_challenge
-
-
-def _challenge_and_phases(request, event_slug, challenge_slug) -> tuple[Challenge, list[Phase]]:
-    """The challenge (with its event) and its phases, as ``get_challenge`` answers them, from
-    the shared cache while the event's content version holds: a crowd on the board and its
-    fragments reads them on every request, and every write to them renews that version
-    (``signals``). The permission check is made on every request."""
-    if not page_cache.enabled():
-        challenge = get_challenge(request, event_slug, challenge_slug)
-        return challenge, _with_challenge(challenge, list(challenge.phases.all()))
-    key = f"challenge-rows:{event_slug}:{challenge_slug}"
-    entry = cache.get(key)
-    if entry is not None and page_cache.content_version(entry["event_id"]) == entry["version"]:
-        challenge, phases = entry["challenge"], entry["phases"]
-        if not can(request.user, "challenge.view", challenge):
-            raise Http404
-        return challenge, _with_challenge(challenge, phases)
-    challenge = get_challenge(request, event_slug, challenge_slug)
-    phases = list(challenge.phases.all())
-    # Read after the rows: a write between the two renews the version again at its commit.
-    version = page_cache.content_version(challenge.event_id)
-    entry = {"event_id": challenge.event_id, "version": version}
-    cache.set(key, {**entry, "challenge": challenge, "phases": phases}, settings.PAGE_CACHE_SECONDS)
-    return challenge, _with_challenge(challenge, phases)
-
-
-def _with_challenge(challenge: Challenge, phases: list[Phase]) -> list[Phase]:
-    for phase in phases:
-        phase.challenge = challenge  # read once, not once per phase
-    return phases
+from .helpers import cached_team_of, challenge_and_phases, current_phase, get_challenge
 
 
 def _phase(request, challenge: Challenge, phases=None) -> tuple[list[Phase], Phase | None]:
@@ -264,7 +234,7 @@ def _etag(spec: dict, polled: bool) -> str:
 
 
 def leaderboard(request, event_slug, challenge_slug):
-    challenge, phases = _challenge_and_phases(request, event_slug, challenge_slug)
+    challenge, phases = challenge_and_phases(request, event_slug, challenge_slug)
     phases, phase = _phase(request, challenge, phases)
     if not request.user.is_authenticated:
         page_cache.shareable(request)  # visitor_pages: the same for every visitor
@@ -313,7 +283,7 @@ def _fragment(request, challenge: Challenge, phase: Phase | None) -> HttpRespons
 def _page_extras(request, challenge: Challenge, phase: Phase, spec: dict) -> dict:
     """What only the whole page shows: your team (never cached), the exports, the charts."""
     kind = spec["kind"]
-    my_team = _my_team(request.user, challenge)
+    my_team = cached_team_of(request.user, challenge)
     my_page = _team_page(phase, my_team.pk, kind, spec["version"]) if my_team else None
     export = reverse("competitions:leaderboard_export", args=[challenge.event.slug, challenge.slug])
     query = urlencode({"phase": phase.pk, "board": kind})
@@ -348,26 +318,6 @@ def _page_extras(request, challenge: Challenge, phase: Phase, spec: dict) -> dic
         latest_key = page_cache.key("history-latest", phase.pk, int(raw))
         extras["history_html"] = page_cache.recent_html(cache_key, latest_key, render_history)[0]
     return extras
-
-
-def _my_team(user, challenge: Challenge):
-    """The person's team (``team_of``), from the shared cache while their person token and the
-    team's token hold (a membership or the team itself changed renews them: ``signals``)."""
-    if not user.is_authenticated or not page_cache.enabled():
-        return team_of(user, challenge)
-    key = f"my-team:{user.pk}:{challenge.pk}"
-    entry = cache.get(key)
-    if entry is not None:
-        team, person, team_token = entry
-        if person == page_cache.person_token(user.pk) and (
-            team is None or team_token == page_cache.team_token(team.pk)
-        ):
-            return team
-    person = page_cache.person_token(user.pk)  # before the row: see page_cache
-    team = team_of(user, challenge)
-    team_token = page_cache.team_token(team.pk) if team is not None else ""
-    cache.set(key, (team, person, team_token), settings.PAGE_CACHE_SECONDS)
-    return team
 
 
 def _team_page(phase: Phase, team_id: int, kind: str, version: str) -> int | None:

@@ -6,9 +6,16 @@ from .. import page_cache
 from ..inputs import strip_forbidden
 from ..models import DataFile
 from ..selectors.home import event_cards
-from ..selectors.participation import has_accepted_rules, team_of
+from ..selectors.participation import has_accepted_rules
 from ..selectors.quotas import team_quota
-from .helpers import current_phase, get_challenge, get_event
+from .helpers import (
+    cached_data_files,
+    cached_team_of,
+    challenge_and_phases,
+    current_phase,
+    get_challenge,
+    get_event,
+)
 from .leaderboards import shown_public_scores
 
 
@@ -53,15 +60,15 @@ def event_detail(request, event_slug):
 
 
 def challenge_detail(request, event_slug, challenge_slug):
-    challenge = get_challenge(request, event_slug, challenge_slug)
+    # The challenge, its phases, data files and the person's team from the shared cache while
+    # what they depend on holds: a person's first visit and a team's visit after each upload
+    # render this page anew, and these reads were half its queries.
+    challenge, phases = challenge_and_phases(request, event_slug, challenge_slug)
     _for_visitors(request)
     now = timezone.now()
-    phases = list(challenge.phases.all())
-    for each in phases:
-        each.challenge = challenge  # read once, not once per phase or submission
     phase = current_phase(challenge, now, phases)
     phase_open = phase is not None and phase.starts_at <= now < phase.ends_at
-    team = team_of(request.user, challenge)
+    team = cached_team_of(request.user, challenge)
     quota = team_quota(team=team, phase=phase, now=now) if team and phase else None
     if page_cache.enabled():
         # What a kept page depends on beyond the event's content: a signed-in person's team's
@@ -97,7 +104,7 @@ def challenge_detail(request, event_slug, challenge_slug):
             "team": team,
             "quota": quota,
             "accepted": has_accepted_rules(request.user, challenge),
-            "data_files": challenge.data_files.all(),
+            "data_files": cached_data_files(challenge),
             "submissions": submissions,
             "spec": challenge.task_spec,
             # The same for everyone not signed in while the phase stays open or closed.

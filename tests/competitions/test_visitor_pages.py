@@ -27,6 +27,12 @@ def get(client, url, **headers):
     return response, len(queries.captured_queries)
 
 
+def rendered(response) -> bool:
+    """Whether the view rendered the response (a stored page carries no template context).
+    A query count is no proof: the challenge page reads its rows from the shared cache too."""
+    return response.context is not None
+
+
 def challenge_url(challenge) -> str:
     return f"/e/{challenge.event.slug}/{challenge.slug}/"
 
@@ -101,7 +107,7 @@ def test_a_visitor_with_a_message_waiting_is_not_served_a_stored_page(board):  #
     get(Client(), url)
     visitor = Client()
     visitor.cookies["messages"] = "anything"
-    assert get(visitor, url)[1] > 0
+    assert rendered(get(visitor, url)[0])
 
 
 def test_an_edit_renews_the_visitors_page(board, django_capture_on_commit_callbacks):  # noqa: F811
@@ -162,7 +168,7 @@ def test_it_can_be_turned_off(board, settings):  # noqa: F811
     settings.VISITOR_PAGE_SECONDS = 0
     url = challenge_url(board["challenge"])
     get(Client(), url)
-    assert get(Client(), url)[1] > 0
+    assert rendered(get(Client(), url)[0])
 
 
 def test_pages_still_work_when_the_cache_does_not_answer(board, monkeypatch):  # noqa: F811
@@ -176,4 +182,4 @@ def test_pages_still_work_when_the_cache_does_not_answer(board, monkeypatch):  #
     monkeypatch.setattr(visitor_pages, "cache", Down())
     page, queries = get(Client(), url)
     html = page.content.decode()
-    assert page.status_code == 200 and queries > 0 and board["challenge"].title in html
+    assert page.status_code == 200 and rendered(page) and board["challenge"].title in html

@@ -185,3 +185,12 @@ def test_pages_still_work_when_the_cache_does_not_answer(setting, monkeypatch):
     monkeypatch.setattr(personal_pages, "cache", Down())
     page, queries = get(setting["client"], setting["url"])
     assert queries > 0 and "Lynx" in page
+
+
+def test_a_change_to_the_persons_account_shows_at_once(setting):
+    get(setting["client"], setting["url"])
+    leader = setting["leader"]
+    leader.username = "renamed-by-an-admin"
+    leader.save()
+    page, queries = get(setting["client"], setting["url"])
+    assert queries > 0 and "renamed-by-an-admin" in page

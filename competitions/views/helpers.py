@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -47,7 +49,8 @@ def challenge_and_phases(request, event_slug, challenge_slug) -> tuple[Challenge
     if not page_cache.enabled():
         challenge = get_challenge(request, event_slug, challenge_slug)
         return challenge, with_challenge(challenge, list(challenge.phases.all()))
-    key = f"challenge-rows:{event_slug}:{challenge_slug}"
+    # Hashed: a hostile URL's slugs may be of any length.
+    key = "challenge-rows:" + hashlib.sha1(f"{event_slug}/{challenge_slug}".encode()).hexdigest()
     entry = cache.get(key)
     if entry is not None and page_cache.content_version(entry["event_id"]) == entry["version"]:
         challenge, phases = entry["challenge"], entry["phases"]

@@ -17,14 +17,19 @@ tuned       the defaults: connections kept 60 s with health checks, the shared p
 
 starts gunicorn (``--workers`` × ``--threads``, ``--worker-class`` gthread or sync), the Celery
 workers as the ``Procfile`` deploys them (a scoring worker of ``--scoring-concurrency`` processes,
-2 by default as on 2 cores, and a housekeeping worker of one) and beat, and runs ``bench/locustfile.py`` headless for each level of browsing people (plus 20
-uploading), ``--seconds`` after the crowd has arrived. Level by level, a fresh stack for each
-setting in turn, so that both see about the same load from whatever else runs. Prints per level: requests per second,
-p50 / p95 per endpoint and over all pages, errors, upload → score seen (from the upload's POST
-to the submission page showing the score, polling as the page does), the machine's CPU use and
-load average (the machine may be shared: read the figures with it), then the tuned run against
-the reference as ratios, and the knee: the highest level that meets the goal (p95 under 300 ms
-for every page, upload → score seen p95 under 1 s, no error). Nothing here asserts a time.
+2 by default as on 2 cores, and a housekeeping worker of one) and beat, and runs
+``bench/locustfile.py`` headless for each level of browsing people (plus 20 uploading),
+``--seconds`` after the crowd has arrived. Level by level, a fresh stack for each setting in
+turn, so that both see about the same load from whatever else runs.
+
+Prints per level: requests per second, p50 / p95 per endpoint and over all pages, errors,
+upload → score seen (from the upload's POST to the submission page showing the score, polling
+as the page does) and, from the rows, the uploads' wait in the queue and scoring run; the web
+CPU each endpoint's requests cost (thread time, ``bench/gunicorn_timing.py``); the machine's CPU
+use and load average (the machine may be shared: read the figures with it). Then the tuned run
+against the reference as ratios, and the knee: the highest level that meets the goal (p95 under
+300 ms for every page, upload → score seen p95 under 1 s, no error). Nothing here asserts a
+time.
 """
 
 import argparse

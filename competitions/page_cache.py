@@ -189,28 +189,16 @@ def status_unchanged(submission_id: str, since: str) -> bool:
     return bool(token) and secrets.compare_digest(str(token), since)
 
 
-def status_changed(*submission_ids) -> None:
-    """Give the submissions new status tokens now and again once the current transaction
-    commits: a page that read the old row between the two carries the first token, never the
-    second.
-
-    Called from the scoring transitions, inside their transactions: a cache that does not
-    answer must never undo a result, so it is only logged here. A poll then gets "unchanged"
-    for ``STATUS_POLL_FRESH_SECONDS`` at most after its page was rendered (``visitor_pages``)."""
+def submission_changed(submission_id, team_id) -> None:
+    """A write that may change what the submission's status shows: a new status token for it
+    (its page's poll is answered from the cache only while the token holds) and a new team
+    token (the team's kept challenge pages list it), now and again once the current
+    transaction commits. The scoring transitions, the sweeper and moderation write with
+    ``update()`` and call this themselves; ``signals`` does for any save or deletion."""
     if not enabled():
         return
-    keys = [_status_key(s) for s in submission_ids if s is not None]
-    if not keys:
-        return
-
-    def renew() -> None:
-        cache.set_many({k: secrets.token_hex(16) for k in keys}, _status_seconds())
-
-    try:
-        renew()
-    except Exception:
-        logger.warning("page cache: could not renew a submission's status token", exc_info=True)
-    transaction.on_commit(renew, robust=True)
+    _renew([_status_key(submission_id)], _status_seconds(), lambda: secrets.token_hex(16))
+    team_changed(team_id)
 
 
 def _token_seconds() -> int:
@@ -287,8 +275,7 @@ def board_shown(rendered_at: float) -> None:
     if noted is None or window <= 0:
         return
     noted["!relax-standings"] = "1"
-    until = rendered_at + window
-    noted["!until"] = min(noted.get("!until", until), until)
+    _note_until(rendered_at + window)
 
 
 def recent_html(
@@ -355,32 +342,34 @@ def invites_token(challenge_id: int) -> str:
     return _token(_invites_key(challenge_id))
 
 
-def _renew(*keys: str) -> None:
-    """New tokens now and again at commit. Called inside the scoring transitions too: a cache
-    that does not answer must never undo a result, so the first renewal is only logged."""
+def _renew(keys: list[str], seconds=None, make=lambda: uuid.uuid4().hex[:12]) -> None:
+    """New tokens ``make()`` under ``keys`` now and again at commit: a reader between the two
+    may keep the old rows under the first token, never under the second. Called inside the
+    scoring transitions too: a cache that does not answer must never undo a result, so the
+    first renewal is only logged."""
     if not keys:
         return
 
     def renew() -> None:
-        cache.set_many({k: uuid.uuid4().hex[:12] for k in keys}, None)
+        cache.set_many({k: make() for k in keys}, seconds)
 
     try:
         renew()
     except Exception:
-        logger.warning("page cache: could not renew a person's or team's token", exc_info=True)
+        logger.warning("page cache: could not renew %s", ", ".join(keys), exc_info=True)
     transaction.on_commit(renew, robust=True)
 
 
 def person_changed(*user_ids: int) -> None:
-    _renew(*(_person_key(u) for u in user_ids if u is not None))
+    _renew([_person_key(u) for u in user_ids if u is not None])
 
 
 def team_changed(*team_ids: int) -> None:
-    _renew(*(_team_key(t) for t in team_ids if t is not None))
+    _renew([_team_key(t) for t in team_ids if t is not None])
 
 
 def invites_changed(challenge_id: int) -> None:
-    _renew(_invites_key(challenge_id))
+    _renew([_invites_key(challenge_id)])
 
 
 def depends_on(key: str, value) -> None:
@@ -392,12 +381,14 @@ def depends_on(key: str, value) -> None:
 def valid_until(moment) -> None:
     """The page shows something that changes at ``moment`` by itself (a phase opens or closes,
     the daily quota resets): it is not served past it."""
-    if moment is None:
-        return
+    if moment is not None:
+        _note_until(moment.timestamp())
+
+
+def _note_until(stamp: float) -> None:
     noted = _noted.get()
     if noted is not None:
-        stamp_ = moment.timestamp()
-        noted["!until"] = min(noted.get("!until", stamp_), stamp_)
+        noted["!until"] = min(noted.get("!until", stamp), stamp)
 
 
 def personal(request) -> None:

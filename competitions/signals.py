@@ -3,9 +3,9 @@
 audit log), the admin, a shell or a migration. Whole pages kept for visitors are checked against
 that version only, never against the rows, so no write may go past it.
 
-Likewise every save or deletion of a submission renews its status token
-(``page_cache.status_changed``); the scoring transitions, which write with ``update()`` and
-send no signal, renew it themselves."""
+Likewise every save or deletion of a submission renews its status token and its team's token
+(``page_cache.submission_changed``); the scoring transitions, which write with ``update()`` and
+send no signal, renew them themselves."""
 
 from django.db.models.signals import post_delete, post_save
 
@@ -66,14 +66,12 @@ def _person_or_team_changed(sender, instance, **_kwargs) -> None:
         page_cache.team_changed(instance.team_id)
         if challenge_id is not None:
             page_cache.invites_changed(challenge_id)
-    elif isinstance(instance, (Submission, QuotaOverride)):
+    elif isinstance(instance, Submission):
+        page_cache.submission_changed(instance.pk, instance.team_id)
+    elif isinstance(instance, QuotaOverride):
         page_cache.team_changed(instance.team_id)
     elif isinstance(instance, (RulesAcceptance, EventRole)):
         page_cache.person_changed(instance.user_id)
-
-
-def _submission_changed(sender, instance, **_kwargs) -> None:
-    page_cache.status_changed(instance.pk)
 
 
 def connect() -> None:
@@ -87,7 +85,3 @@ def connect() -> None:
         uid = f"personal-changed-{model.__name__}"
         post_save.connect(_person_or_team_changed, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_person_or_team_changed, sender=model, dispatch_uid=uid + "-delete")
-    post_save.connect(_submission_changed, sender=Submission, dispatch_uid="status-changed-save")
-    post_delete.connect(
-        _submission_changed, sender=Submission, dispatch_uid="status-changed-delete"
-    )

@@ -67,8 +67,7 @@ def submission_moderate(*, submission: Submission, action: str, reason: str, act
         Submission.objects.filter(pk=submission.pk).update(
             moderation_reason=reason, **FLAGS[action]
         )
-        page_cache.status_changed(submission.pk)
-        page_cache.team_changed(submission.team_id)
+        page_cache.submission_changed(submission.pk, submission.team_id)
         standing_refresh(phase_id=submission.phase_id, team_id=team_id)
     log_action(
         event=submission.phase.challenge.event,

@@ -137,12 +137,11 @@ def _claim(*, submission_id, task_id: str, worker: str, expect: dict) -> Submiss
     )
     if not claimed:
         return None
-    page_cache.status_changed(submission_id)
     previous_run = expect.get("run_token")
     if previous_run:  # taken over: the old run's token no longer matches, it can never write
         abandon_run(run_token=previous_run, message="taken over: its worker fell silent")
     submission = Submission.objects.select_related("phase__challenge").get(pk=submission_id)
-    page_cache.team_changed(submission.team_id)  # the team's kept challenge pages
+    page_cache.submission_changed(submission_id, submission.team_id)
     ScoringRun.objects.create(
         submission=submission,
         attempt=submission.attempts,
@@ -239,8 +238,7 @@ def _finish(submission: Submission, **fields) -> bool:
         ).update(finished_at=now, duration_ms=duration, **fields)
     )
     if written:
-        page_cache.status_changed(submission.pk)
-        page_cache.team_changed(submission.team_id)  # the team's kept challenge pages
+        page_cache.submission_changed(submission.pk, submission.team_id)
         ScoringRun.objects.filter(run_token=submission.run_token).update(
             finished_at=now,
             outcome=fields["state"],
@@ -481,8 +479,7 @@ def submission_requeue(
         error_message="",
     )
     if moved:
-        page_cache.status_changed(submission.pk)
-        page_cache.team_changed(submission.team_id)
+        page_cache.submission_changed(submission.pk, submission.team_id)
         if previous_run:
             abandon_run(run_token=previous_run)
         if refresh_standings and Submission.State.SCORED in from_states:

@@ -250,8 +250,7 @@ def submission_give_up(
     )
     if not failed:
         return False
-    page_cache.status_changed(submission.pk)
-    page_cache.team_changed(submission.team_id)
+    page_cache.submission_changed(submission.pk, submission.team_id)
     abandon_run(run_token=expect.get("run_token", ""), message=message)
     logger.error("sweeper: submission %s failed after %s attempts", submission.pk, why)
     _tell_team(submission, why=why, seconds=seconds)

@@ -58,13 +58,42 @@ _SITE_KEY = "content-version:site"
 
 
 def _token(key: str, value: str | None = None) -> str:
+    memo = _memo.get()
+    if value is None and memo is not None:
+        value = memo.get(key)
     if value is None:
         value = cache.get(key)
     if value is None:
         cache.add(key, uuid.uuid4().hex[:12], None)
         value = cache.get(key) or "none"
+    if memo is not None:
+        memo[key] = value
     _depends_on(key, value)
     return value
+
+
+# --- Tokens read once per request -------------------------------------------------------------
+# A page reads the same few tokens several times (the person's, their team's, the event's content
+# version: once for each thing it takes from the cache). Within a request the first answer is
+# kept (``visitor_pages`` opens and closes the memo around every request). The first answer is
+# the oldest: a rendering kept under it is never newer than its token says. A renewal made by the
+# request itself drops the token from the memo, so the request reads the new one after it.
+_memo: ContextVar[dict | None] = ContextVar("page_cache_memo", default=None)
+
+
+def start_request() -> Token:
+    return _memo.set({})
+
+
+def end_request(token: Token) -> None:
+    _memo.reset(token)
+
+
+def _forget(keys) -> None:
+    memo = _memo.get()
+    if memo is not None:
+        for key in keys:
+            memo.pop(key, None)
 
 
 # --- Whole pages for visitors (``competitions.visitor_pages``) --------------------------------
@@ -198,7 +227,8 @@ def submission_changed(submission_id, team_id) -> None:
     if not enabled():
         return
     _renew([_status_key(submission_id)], _status_seconds(), lambda: secrets.token_hex(16))
-    team_changed(team_id)
+    if team_id is not None:
+        _renew([_team_key(team_id)])  # the team's rows are as they were: not its rows token
 
 
 def _token_seconds() -> int:
@@ -223,10 +253,9 @@ def content_changed(event_id: int) -> None:
     under the second. The home page's site version changes with it."""
 
     def renew() -> None:
-        cache.set_many(
-            {_version_key(event_id): uuid.uuid4().hex[:12], _SITE_KEY: uuid.uuid4().hex[:12]},
-            None,
-        )
+        keys = [_version_key(event_id), _SITE_KEY]
+        _forget(keys)
+        cache.set_many({k: uuid.uuid4().hex[:12] for k in keys}, None)
 
     renew()
     transaction.on_commit(renew, robust=True)
@@ -324,6 +353,10 @@ def _team_key(team_id: int) -> str:
     return f"team-token:{team_id}"
 
 
+def _team_rows_key(team_id: int) -> str:
+    return f"team-rows-token:{team_id}"
+
+
 def _invites_key(challenge_id: int) -> str:
     return f"invites-token:{challenge_id}"
 
@@ -333,7 +366,15 @@ def person_token(user_id: int) -> str:
 
 
 def team_token(team_id: int) -> str:
+    """Renewed by every write to the team's rows or its submissions."""
     return _token(_team_key(team_id))
+
+
+def team_rows_token(team_id: int) -> str:
+    """Renewed by every write to the team's own rows (the team, its members, invitations,
+    merges, quota overrides), not by its submissions: what a page takes from the team itself,
+    such as its name, holds across the team's uploads."""
+    return _token(_team_rows_key(team_id))
 
 
 def invites_token(challenge_id: int) -> str:
@@ -351,6 +392,7 @@ def _renew(keys: list[str], seconds=None, make=lambda: uuid.uuid4().hex[:12]) ->
         return
 
     def renew() -> None:
+        _forget(keys)
         cache.set_many({k: make() for k in keys}, seconds)
 
     try:
@@ -365,7 +407,9 @@ def person_changed(*user_ids: int) -> None:
 
 
 def team_changed(*team_ids: int) -> None:
-    _renew([_team_key(t) for t in team_ids if t is not None])
+    """A write to the team's own rows: both its tokens."""
+    ids = [t for t in team_ids if t is not None]
+    _renew([_team_key(t) for t in ids] + [_team_rows_key(t) for t in ids])
 
 
 def invites_changed(challenge_id: int) -> None:

@@ -129,6 +129,13 @@ class VisitorPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        memo = page_cache.start_request()
+        try:
+            return self._respond(request)
+        finally:
+            page_cache.end_request(memo)
+
+    def _respond(self, request):
         if _unchanged_status_poll(request):
             response = HttpResponse(status=204)
             # Its URL is the same for every poll of one rendering: no browser may keep the

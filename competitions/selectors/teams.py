@@ -124,11 +124,6 @@ class FinalSelection:
         return max(self.limit - self.chosen, 0)
 
 
-def final_selection(*, team: Team, phase: Phase) -> FinalSelection:
-    chosen = Submission.objects.filter(team=team, phase=phase, is_final=True).count()
-    return FinalSelection(chosen=chosen, limit=phase.challenge.final_selection_limit)
-
-
 @dataclass(frozen=True)
 class TeamOverview:
     team: Team

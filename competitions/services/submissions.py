@@ -17,7 +17,7 @@ from ..formatting import local_datetime
 from ..inputs import check_text, strip_forbidden
 from ..models import Membership, Phase, Submission, Team, private_storage, submission_file_path
 from ..permissions import can
-from ..selectors.quotas import team_quota
+from ..selectors.quotas import quota_override, team_quota
 from . import ServiceError
 
 ALLOWED_SUFFIXES = (".csv", ".csv.gz", ".gz", ".txt")
@@ -93,8 +93,8 @@ def _check_phase_open(phase: Phase, now) -> None:
         )
 
 
-def _check_quota(*, team: Team, phase: Phase, now) -> None:
-    quota = team_quota(team=team, phase=phase, now=now)
+def _check_quota(*, team: Team, phase: Phase, now, override) -> None:
+    quota = team_quota(team=team, phase=phase, now=now, override=override)
     reset = local_datetime(quota.next_reset)
     if quota.total_left == 0:
         raise QuotaExhausted(
@@ -150,7 +150,9 @@ def submission_create(
     if not phase.truth_file:
         raise SubmissionRefused(_("This phase is not ready for submissions yet."))
     _check_upload(phase=phase, uploaded=uploaded)
-    _check_quota(team=membership.team, phase=phase, now=now)
+    # The override is read once: the counts are made again under the team's lock below.
+    override = quota_override(team=membership.team, phase=phase)
+    _check_quota(team=membership.team, phase=phase, now=now, override=override)
 
     storage = private_storage()
     stored_name = storage.save(submission_file_path(None, uploaded.name), uploaded)
@@ -171,7 +173,7 @@ def submission_create(
                         "it). Nothing was counted. Upload it again."
                     )
                 )
-            _check_quota(team=team, phase=phase, now=now)
+            _check_quota(team=team, phase=phase, now=now, override=override)
             submission = Submission.objects.create(
                 phase=phase,
                 team=team,

@@ -2,17 +2,9 @@
 
 from django import template
 
-from ..selectors.teams import final_selection, invites_for_user
+from ..selectors.teams import invites_for_user
 
 register = template.Library()
-
-
-@register.simple_tag
-def final_choices(team, phase):
-    """``{% final_choices team phase as finals %}``: how many are marked, and the limit."""
-    if team is None or phase is None:
-        return None
-    return final_selection(team=team, phase=phase)
 
 
 @register.simple_tag(takes_context=True)

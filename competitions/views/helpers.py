@@ -13,6 +13,7 @@ from ..errors import PermissionRefused, ServiceError, TwoFactorRequired
 from ..models import Challenge, Event, Phase
 from ..permissions import can, require_two_factor
 from ..selectors.participation import team_of
+from ..selectors.quotas import quota_override
 
 
 def get_event(request, event_slug: str, action: str = "event.view") -> Event:
@@ -74,7 +75,8 @@ def with_challenge(challenge: Challenge, phases: list[Phase]) -> list[Phase]:
 
 def cached_team_of(user, challenge: Challenge):
     """The person's team (``team_of``), from the shared cache while their person token and the
-    team's token hold (a membership or the team itself changed renews them: ``signals``)."""
+    team's rows token hold (a membership or the team itself changed renews them: ``signals``;
+    the team's uploads do not)."""
     if not user.is_authenticated or not page_cache.enabled():
         return team_of(user, challenge)
     key = f"my-team:{user.pk}:{challenge.pk}"
@@ -82,12 +84,14 @@ def cached_team_of(user, challenge: Challenge):
     if entry is not None:
         team, person, team_token = entry
         if person == page_cache.person_token(user.pk) and (
-            team is None or team_token == page_cache.team_token(team.pk)
+            team is None or team_token == page_cache.team_rows_token(team.pk)
         ):
+            # As ``team_of`` keeps it for the request: the permission checks ask it too.
+            user.__dict__.setdefault("_datajam_teams", {})[challenge.pk] = team
             return team
     person = page_cache.person_token(user.pk)  # before the row: see page_cache
     team = team_of(user, challenge)
-    team_token = page_cache.team_token(team.pk) if team is not None else ""
+    team_token = page_cache.team_rows_token(team.pk) if team is not None else ""
     cache.set(key, (team, person, team_token), settings.PAGE_CACHE_SECONDS)
     return team
 
@@ -105,6 +109,21 @@ def cached_data_files(challenge: Challenge) -> list:
     version = page_cache.content_version(challenge.event_id)  # after the rows: see above
     cache.set(key, (version, files), settings.PAGE_CACHE_SECONDS)
     return files
+
+
+def cached_quota_override(team, phase: Phase):
+    """The team's quota override for the phase (or None), from the shared cache while the
+    team's rows token holds (every write to an override renews it: ``signals``)."""
+    if not page_cache.enabled():
+        return quota_override(team=team, phase=phase)
+    key = f"quota-override:{team.pk}:{phase.pk}"
+    token = page_cache.team_rows_token(team.pk)  # before the row: see page_cache
+    entry = cache.get(key)
+    if entry is not None and entry[0] == token:
+        return entry[1]
+    override = quota_override(team=team, phase=phase)
+    cache.set(key, (token, override), settings.PAGE_CACHE_SECONDS)
+    return override
 
 
 def get_phase(request, phase_id: int, action: str = "phase.manage") -> Phase:

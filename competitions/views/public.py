@@ -8,8 +8,10 @@ from ..models import DataFile
 from ..selectors.home import event_cards
 from ..selectors.participation import has_accepted_rules
 from ..selectors.quotas import team_quota
+from ..selectors.teams import FinalSelection
 from .helpers import (
     cached_data_files,
+    cached_quota_override,
     cached_team_of,
     challenge_and_phases,
     current_phase,
@@ -69,7 +71,11 @@ def challenge_detail(request, event_slug, challenge_slug):
     phase = current_phase(challenge, now, phases)
     phase_open = phase is not None and phase.starts_at <= now < phase.ends_at
     team = cached_team_of(request.user, challenge)
-    quota = team_quota(team=team, phase=phase, now=now) if team and phase else None
+    quota = finals = None
+    if team and phase:
+        override = cached_quota_override(team, phase)
+        quota = team_quota(team=team, phase=phase, now=now, override=override)
+        finals = FinalSelection(chosen=quota.final_chosen, limit=challenge.final_selection_limit)
     if page_cache.enabled():
         # What a kept page depends on beyond the event's content: a signed-in person's team's
         # rows, or the invitations to their address; and when it changes by itself.
@@ -103,6 +109,7 @@ def challenge_detail(request, event_slug, challenge_slug):
             "phase_open": phase_open,
             "team": team,
             "quota": quota,
+            "finals": finals,
             "accepted": has_accepted_rules(request.user, challenge),
             "data_files": cached_data_files(challenge),
             "submissions": submissions,

@@ -16,7 +16,7 @@ from ..permissions import can, require_two_factor
 from ..selectors.leaderboards import ladder_outcome
 from ..selectors.queue import queue_position, status_poll_ms
 from ..services.submissions import submission_create
-from .helpers import current_phase, get_challenge, service_call
+from .helpers import cached_team_of, current_phase, get_challenge, service_call
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,9 @@ def _get_submission(request, submission_id) -> Submission:
         Submission.objects.select_related("phase__challenge__event", "team", "submitted_by"),
         pk=submission_id,
     )
+    # The person's team from the shared cache (``cached_team_of`` keeps it for the request,
+    # where the checks below ask for it): the page and its polls are asked many times a minute.
+    cached_team_of(request.user, submission.phase.challenge)
     # An organiser of an event that requires two-factor authentication is sent to set it up
     # (``can`` alone would answer "not there").
     require_two_factor(request.user, "submission.moderate", submission)

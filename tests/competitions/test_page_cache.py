@@ -310,3 +310,47 @@ def test_scores_arriving_faster_than_the_refresh_are_shown_once_per_refresh(
     fresh = page.context["version"]
     assert f'data-version="{fresh}"' in page.content.decode()
     assert get(client_for(), url + f"?since={fresh}", **HX)[0].status_code == 204
+
+
+def test_a_token_is_read_once_per_request_and_again_after_its_renewal(monkeypatch):
+    """Within a request (``visitor_pages`` opens the memo) a token is asked of the cache once;
+    a renewal made by the request itself is seen by its later reads; outside a request every
+    read asks the cache."""
+    from django.core.cache import cache
+
+    asked = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def get(self, key, *args, **kwargs):
+            asked.append(key)
+            return cache.get(key, *args, **kwargs)
+
+    outside = page_cache.person_token(7)  # made here: later reads find it
+    monkeypatch.setattr(page_cache, "cache", Counting())
+    assert page_cache.person_token(7) == page_cache.person_token(7) == outside
+    assert len(asked) == 2
+    memo = page_cache.start_request()
+    try:
+        asked.clear()
+        assert page_cache.person_token(7) == page_cache.person_token(7) == outside
+        assert len(asked) == 1
+        page_cache.person_changed(7)
+        renewed = page_cache.person_token(7)
+        assert renewed != outside and len(asked) == 2
+    finally:
+        page_cache.end_request(memo)
+    asked.clear()
+    assert page_cache.person_token(7) == renewed and len(asked) == 1
+
+
+def test_an_upload_renews_the_teams_token_not_its_rows_token():
+    team = factories.TeamFactory()
+    tokens = page_cache.team_token(team.pk), page_cache.team_rows_token(team.pk)
+    page_cache.submission_changed("00000000-0000-0000-0000-000000000001", team.pk)
+    assert page_cache.team_token(team.pk) != tokens[0]
+    assert page_cache.team_rows_token(team.pk) == tokens[1]
+    page_cache.team_changed(team.pk)
+    assert page_cache.team_rows_token(team.pk) != tokens[1]

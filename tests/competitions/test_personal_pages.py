@@ -194,3 +194,34 @@ def test_a_change_to_the_persons_account_shows_at_once(setting):
     leader.save()
     page, queries = get(setting["client"], setting["url"])
     assert queries > 0 and "renamed-by-an-admin" in page
+
+
+def test_after_an_upload_only_what_it_changed_is_read_again(setting):
+    """An upload renews the team's token (its challenge page is rendered again), not the token
+    of the team's own rows: the team, the membership and the quota override come from the
+    cache, and the page reads only the submissions and their counts."""
+    client, url = setting["client"], setting["url"]
+    get(client, url)
+    submission(setting)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert "mates-file.csv" in page
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "competitions_submission" in tables
+    assert "competitions_membership" not in tables
+    assert "competitions_quotaoverride" not in tables
+
+
+def test_a_quota_override_shows_at_once(setting):
+    from competitions.models import QuotaOverride
+
+    client, url = setting["client"], setting["url"]
+    page, _ = get(client, url)
+    limit = setting["phase"].daily_limit
+    assert f"of {limit} left today" in page
+    QuotaOverride.objects.create(
+        team=setting["team"], phase=setting["phase"], daily_limit=limit + 7,
+        reason="more", created_by=setting["organiser"],
+    )  # fmt: skip
+    page, _ = get(client, url)
+    assert f"of {limit + 7} left today" in page

@@ -110,16 +110,37 @@ _STATUS_PATH = re.compile(
 )
 
 
-def _key(request) -> str:
-    zone = zone_named(request.COOKIES.get(TIMEZONE_COOKIE, ""))
+def _key(request, zone_name: str | None = None) -> str:
+    """The page's key: its URL, the language, the time zone (the cookie's, unless given) and
+    whether htmx asked."""
+    if zone_name is None:
+        zone = zone_named(request.COOKIES.get(TIMEZONE_COOKIE, ""))
+        zone_name = zone.key if zone else ""
     parts = [
         request.path,
         request.META.get("QUERY_STRING", ""),
         get_language() or "",
-        zone.key if zone else "",
+        zone_name,
         request.headers.get("HX-Request", ""),
     ]
     return "visitor-page:" + hashlib.sha1("\n".join(parts).encode()).hexdigest()
+
+
+def kept_for_visitors(request, zone_name: str) -> bytes | None:
+    """The body of the page kept for visitors at this URL, in the active language and the
+    zone named, with this request's CSRF token in its forms, while every version it was
+    rendered with holds; else None. For a signed-in person's page made from it
+    (``views.leaderboards``): only the parts about the person differ."""
+    if not _enabled() or request.method != "GET":
+        return None
+    try:
+        entry = cache.get(_key(request, zone_name))
+        if entry is None or entry["status"] != 200 or not _holds(entry):
+            return None
+    except Exception:
+        logger.warning("visitor pages: the cache did not answer", exc_info=True)
+        return None
+    return _with_csrf(request, entry["body"])
 
 
 class VisitorPageMiddleware:
@@ -173,8 +194,7 @@ class VisitorPageMiddleware:
 def serve_entry(request, entry: dict):
     """The stored page, if every version it was rendered with still holds; else None (also
     used by ``personal_pages``)."""
-    deps = entry["deps"]
-    if time.time() >= entry.get("until", math.inf) or cache.get_many(list(deps)) != deps:
+    if not _holds(entry):
         return None
     headers = dict(entry["headers"])
     etag = headers.get("ETag")
@@ -184,15 +204,21 @@ def serve_entry(request, entry: dict):
             if name in headers:
                 response[name] = headers[name]
         return response
-    body = entry["body"]
-    if _MARK in body:
-        body = body.replace(
-            _MARKED_FIELD, _MARKED_FIELD.replace(_MARK, get_token(request).encode())
-        )
-    response = HttpResponse(body, status=entry["status"])
+    response = HttpResponse(_with_csrf(request, entry["body"]), status=entry["status"])
     for name, value in headers.items():
         response[name] = value
     return response
+
+
+def _holds(entry: dict) -> bool:
+    deps = entry["deps"]
+    return time.time() < entry.get("until", math.inf) and cache.get_many(list(deps)) == deps
+
+
+def _with_csrf(request, body: bytes) -> bytes:
+    if _MARK not in body:
+        return body
+    return body.replace(_MARKED_FIELD, _MARKED_FIELD.replace(_MARK, get_token(request).encode()))
 
 
 def store_entry(key: str, response, deps: dict, seconds: float) -> bool:

@@ -13,15 +13,18 @@ everything about the viewer (their team, the private tab) is rendered around the
 
 import csv
 import datetime as dt
+import re
 from html import escape
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -29,8 +32,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .. import page_cache
+from .. import page_cache, visitor_pages
 from ..charts import bar_chart, legend_items, line_chart, table_rows
+from ..context_processors import notifications
 from ..csv_export import safe_cell
 from ..formatting import score_text
 from ..models import Challenge, Phase, Submission
@@ -240,6 +244,10 @@ def leaderboard(request, event_slug, challenge_slug):
         page_cache.shareable(request)  # visitor_pages: the same for every visitor
     if request.headers.get("HX-Request"):
         return _fragment(request, challenge, phase)
+    if request.user.is_authenticated and phase is not None:
+        response = _from_visitors_page(request, challenge, phase)
+        if response is not None:
+            return response
     context = {"challenge": challenge, "event": challenge.event, "phase": phase, "phases": phases}
     if phase is not None:
         spec = _board_spec(request, challenge, phase)
@@ -250,6 +258,61 @@ def leaderboard(request, event_slug, challenge_slug):
         )
         context.update(_page_extras(request, challenge, phase, spec))
     return render(request, "competitions/leaderboard.html", context)
+
+
+# The parts of the page that are about the person (``templates/partials/personal_regions.html``):
+# the top bar's "Manage" link and account links, the footer's link and the jump to their team.
+_REGIONS = [
+    re.compile(rb"<!--p:" + name + rb"-->.*?<!--/p:" + name + rb"-->", re.S)
+    for name in (b"nav", b"account", b"footer", b"team")
+]
+_NO_TEAM = b'<div id="board" data-my-team=""'
+
+
+def _from_visitors_page(request, challenge: Challenge, phase: Phase) -> HttpResponse | None:
+    """A signed-in person's page made from the one kept for visitors (same URL, language and
+    zone), with their own parts put in; None when theirs differs in more than those parts or
+    none is kept. A crowd reads the board page: the visitors' rendering is shared, so that a
+    signed-in person's page costs their parts only, not a rendering of the whole page."""
+    user = request.user
+    session = request.session
+    if "messages" in request.COOKIES or "_messages" in session:
+        return None  # a message waits: the page shows it
+    if session.get("datajam_two_factor_return"):
+        return None
+    spec = _board_spec(request, challenge, phase)
+    visitor = AnonymousUser()
+    if spec["raw"] != can(visitor, "phase.view_raw_scores", phase) or can(
+        user, "phase.view_private", phase
+    ) != can(visitor, "phase.view_private", phase):
+        return None  # staff see more than visitors
+    body = visitor_pages.kept_for_visitors(request, getattr(request, "timezone_name", ""))
+    if body is None or _NO_TEAM not in body:
+        return None
+    my_team = cached_team_of(user, challenge)
+    my_url = ""
+    if my_team is not None:
+        my_page = _team_page(phase, my_team.pk, spec["kind"], spec["version"])
+        if my_page:
+            my_url = _board_url(challenge, phase=phase.pk, board=spec["kind"], page=my_page)
+            my_url += f"#team-{my_team.pk}"
+        body = body.replace(_NO_TEAM, _NO_TEAM[:-1] + b'%d"' % my_team.pk, 1)
+    # What the parts read, given directly: the context processors' work for a whole page is not
+    # needed for these few lines.
+    context = {
+        "user": user,
+        "csrf_token": get_token(request),
+        "my_team": my_team,
+        "my_team_url": my_url,
+        **notifications(request),
+    }
+    theirs = get_template("partials/personal_regions.html").render(context).encode()
+    for region in _REGIONS:
+        part = region.search(theirs)
+        body, found = region.subn(lambda _m, part=part: part.group(0), body, count=1)
+        if part is None or found != 1:
+            return None  # a page made before these marks: render it
+    return HttpResponse(body)
 
 
 def _fragment(request, challenge: Challenge, phase: Phase | None) -> HttpResponse:

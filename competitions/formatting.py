@@ -23,9 +23,13 @@ def local_datetime(value: dt.datetime | None) -> str:
 
 def compact_datetime(value: dt.datetime) -> str:
     """Shorter for tables: no year when it is this year ("November 29, 7 p.m. EST")."""
-    local = timezone.localtime(value)
+    return _this_year(timezone.localtime(value)) or local_datetime(value)
+
+
+def _this_year(local: dt.datetime) -> str:
+    """The compact text of a local time of this year; "" for another year."""
     if local.year != timezone.localtime().year:
-        return local_datetime(value)
+        return ""
     day = formats.date_format(local, "MONTH_DAY_FORMAT")
     return f"{day}, {formats.time_format(local, 'TIME_FORMAT')} {local.tzname()}"
 
@@ -35,15 +39,16 @@ def time_element(value: dt.datetime | None, *, short: bool = False) -> str:
     if value is None:
         return ""
     stamp = value.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    full = local_datetime(value)
     if not short:
-        return format_html(
-            '<time datetime="{}" data-format="full">{}</time>', stamp, local_datetime(value)
-        )
+        return format_html('<time datetime="{}" data-format="full">{}</time>', stamp, full)
+    # compact_datetime without formatting the full text twice (a table has many of these).
+    compact = _this_year(timezone.localtime(value)) or full
     return format_html(
         '<time datetime="{}" data-format="short" class="when-short" title="{}" tabindex="0">{}</time>',
         stamp,
-        local_datetime(value),
-        compact_datetime(value),
+        full,
+        compact,
     )
 
 

@@ -1,10 +1,18 @@
+import uuid
+
 from django.http import FileResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from .. import page_cache
+from ..formatting import score_text, time_element
 from ..inputs import strip_forbidden
-from ..models import DataFile
+from ..models import DataFile, Submission
 from ..selectors.home import event_cards
 from ..selectors.participation import has_accepted_rules
 from ..selectors.quotas import team_quota
@@ -98,6 +106,7 @@ def challenge_detail(request, event_slug, challenge_slug):
             submissions, shown_public_scores(request.user, submissions).values(), strict=True
         ):
             submission.shown_score, submission.ladder_moved = score, moved
+    _submission_rows(request, submissions, finals=finals, phase=phase, phase_open=phase_open)
     return render(
         request,
         "competitions/challenge_detail.html",
@@ -130,3 +139,83 @@ def data_download(request, event_slug, challenge_slug, file_id):
     challenge = get_challenge(request, event_slug, challenge_slug, action="challenge.download")
     data_file = get_object_or_404(DataFile, pk=file_id, challenge=challenge)
     return FileResponse(data_file.file.open("rb"), as_attachment=True, filename=data_file.name)
+
+
+def _submission_rows(request, submissions, *, finals, phase, phase_open: bool) -> None:
+    """Each row of the team's submissions table as HTML (``row_html``), written out here rather
+    than by the template: a team's challenge page is rendered again after each of its uploads,
+    and the template took ~0.9 ms of CPU a row (twenty rows shown)."""
+    if not submissions:
+        return
+    token = get_token(request)
+    may_mark = bool(finals and finals.limit and phase is not None and phase_open)
+    disqualified, hidden = _("Disqualified"), _("Hidden from the leaderboard")
+    no_gain = format_html(' <span class="muted">{}</span>', _("(no significant improvement)"))
+    final_badge = format_html('<span class="badge">{}</span>', _("final"))
+    states = {value: str(label) for value, label in Submission.State.choices}
+    # One reverse per page: the rows' links differ only in the submission's id.
+    links = _by_id("competitions:submission")
+    final_links = _by_id("competitions:submission_final")
+    for s in submissions:
+        moderation = ""
+        if s.is_disqualified or s.is_hidden:
+            badge = disqualified if s.is_disqualified else hidden
+            reason = _("Reason: %(reason)s") % {"reason": escape(s.moderation_reason)}
+            moderation = format_html(
+                '<span class="badge moderated" id="moderation-{}">{}</span> '
+                '<span class="muted moderation-reason">{}</span>',
+                s.pk,
+                badge,
+                mark_safe(reason),
+            )
+        score = "—"
+        if s.state == Submission.State.SCORED:
+            score = format_html(
+                "{}{}", score_text(s.shown_score), no_gain if s.ladder_moved is False else ""
+            )
+        mark = ""
+        if may_mark and s.phase_id == phase.pk:
+            counted = not s.is_disqualified and not s.is_hidden
+            if s.is_final:
+                mark = _final_form(final_links(s.pk), token, "no", _("Unmark"))
+            elif s.state == Submission.State.SCORED and counted and finals.left:
+                mark = _final_form(final_links(s.pk), token, "yes", _("Mark final"))
+        s.row_html = format_html(
+            '<tr id="submission-{}"{}><td>{}</td><td><a href="{}">{}</a></td><td>{}</td>'
+            '<td><span class="state state-{}">{}</span>{}</td><td class="num">{}</td>'
+            '<td class="final-cell">{}{}</td></tr>',
+            s.pk,
+            mark_safe(' class="final"') if s.is_final else "",
+            time_element(s.created_at, short=True),
+            links(s.pk),
+            s.original_name,
+            s.submitted_by or "—",
+            s.state,
+            states.get(s.state, s.state),
+            moderation,
+            score,
+            final_badge if s.is_final else "",
+            mark,
+        )
+
+
+_SOME_ID = uuid.UUID(int=0)
+
+
+def _by_id(name: str):
+    """``url(submission_id)`` for the URL named: reversed once, the id put in each time."""
+    pattern = reverse(name, args=[_SOME_ID])
+    return lambda submission_id: pattern.replace(str(_SOME_ID), str(submission_id))
+
+
+def _final_form(action: str, token: str, value: str, label: str) -> str:
+    return format_html(
+        '<form method="post" action="{}" class="inline">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="final" value="{}">'
+        '<button type="submit" class="link">{}</button></form>',
+        action,
+        token,
+        value,
+        label,
+    )

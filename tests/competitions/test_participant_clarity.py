@@ -69,6 +69,11 @@ def test_a_disqualified_submission_says_so_to_its_team_with_the_reason(
         reverse("competitions:challenge", args=[phase.challenge.event.slug, phase.challenge.slug])
     ).content.decode()
     assert f'id="moderation-{submission.pk}"' in challenge_page
+    assert "Reason: Used the test labels" in challenge_page
+    row = challenge_page[challenge_page.index(f'<tr id="submission-{submission.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert f'href="/submissions/{submission.pk}/"' in row and "predictions.csv" in row
+    assert "Disqualified" in row and "Mark final" not in row  # it no longer counts
     texts = {n.user_id: n for n in Notification.objects.all()}
     assert set(texts) == {team.leader.pk, team.member.pk}
     assert factories.notification_texts(team.leader) == [

@@ -1,7 +1,15 @@
 import pandas as pd
 import pytest
 
-from starter.baseline import default_cluster_cap, main, predict
+from starter.baseline import (
+    SHARED_CONTACT_TEXT,
+    close_pairs,
+    cluster,
+    default_cluster_cap,
+    main,
+    predict,
+    shingle_matrix,
+)
 from starter.generate import generate_corpus
 from tests.starter.metrics import scores, split_scores
 
@@ -89,3 +97,52 @@ def test_command_line(corpus, tmp_path, capsys):
     assert main([str(corpus / "ads.csv"), "-o", str(tmp_path / "sub.csv")]) == 0
     assert '"n_ads": 3000' in capsys.readouterr().out
     assert len(pd.read_csv(tmp_path / "sub.csv")) == 3_000
+
+
+def _ads(texts: list[str], phone: str) -> dict[str, list[str]]:
+    n = len(texts)
+    return {
+        "ad_id": [f"ad_{k}" for k in range(n)],
+        "title": ["Appointments"] * n,
+        "body": texts,
+        "phone": [phone] * n,
+        "email": [""] * n,
+    }
+
+
+SAME_OPERATOR = [
+    "welcome friends I offer calm relaxing home visits every morning and evening in the old town",
+    "welcome friends I offer calm relaxing home visits on weekends only near the river park today",
+]
+OTHER_WRITERS = [
+    "fresh flowers delivered fast across the city with a smile from our florist team",
+    "expert tutoring for piano lessons at your place with flexible hours all week long",
+    "reliable moving help available with a large van and two strong careful helpers",
+]
+
+
+def test_a_contact_that_looks_shared_links_only_its_ads_that_read_alike():
+    ads = _ads(SAME_OPERATOR + OTHER_WRITERS, "416-555-0134")
+    texts = [f"{t} {b}" for t, b in zip(ads["title"], ads["body"], strict=True)]
+    shingles = shingle_matrix(texts)
+    (similarity, i, j), *rest = close_pairs(shingles, list(range(5)), 0.0)
+    # The two ads of one operator are below the text threshold but above the contact's.
+    assert (i, j) == (0, 1) and SHARED_CONTACT_TEXT <= similarity < 0.45
+    assert all(s < SHARED_CONTACT_TEXT for s, _, _ in rest)
+    labels, summary = cluster(ads)
+    # Five ads in five text clusters: the phone looks shared and does not join them all ...
+    assert summary["contacts_text_checked"] == 1 and summary["contacts_used"] == 0
+    assert summary["text_links"] == 0 and summary["contact_text_links"] == 1
+    # ... but the two ads that share the phone and some wording are linked, the others are not.
+    assert labels[0] == labels[1]
+    assert len({labels[0], *labels[2:]}) == 4
+
+
+def test_a_contact_of_one_writer_links_all_its_ads():
+    ads = _ads(SAME_OPERATOR + OTHER_WRITERS[:1], "416-555-0134")
+    labels, summary = cluster(ads)  # 3 ads: too few to look shared
+    assert summary["contacts_used"] == 1 and len(set(labels)) == 1
+    hub = _ads(SAME_OPERATOR + OTHER_WRITERS, "416-555-0134")
+    labels, summary = cluster(hub, max_contact_ads=4)  # a hub: skipped whatever its texts
+    assert summary["contacts_skipped"] == 1 and summary["contact_text_links"] == 0
+    assert len(set(labels)) == 5

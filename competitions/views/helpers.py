@@ -96,34 +96,38 @@ def cached_team_of(user, challenge: Challenge):
     return team
 
 
+def _kept(key: str, token, read):
+    """``read()``, from the shared cache while ``token()`` (read before the rows) is the one it
+    was kept under."""
+    if not page_cache.enabled():
+        return read()
+    current = token()
+    entry = cache.get(key)
+    if entry is not None and entry[0] == current:
+        return entry[1]
+    value = read()
+    cache.set(key, (current, value), settings.PAGE_CACHE_SECONDS)
+    return value
+
+
 def cached_data_files(challenge: Challenge) -> list:
     """The challenge's data files, from the shared cache while the event's content version
     holds (every save or deletion of a data file renews it: ``signals``)."""
-    if not page_cache.enabled():
-        return list(challenge.data_files.all())
-    key = f"challenge-files:{challenge.pk}"
-    entry = cache.get(key)
-    if entry is not None and page_cache.content_version(challenge.event_id) == entry[0]:
-        return entry[1]
-    files = list(challenge.data_files.all())
-    version = page_cache.content_version(challenge.event_id)  # after the rows: see above
-    cache.set(key, (version, files), settings.PAGE_CACHE_SECONDS)
-    return files
+    return _kept(
+        f"challenge-files:{challenge.pk}",
+        lambda: page_cache.content_version(challenge.event_id),
+        lambda: list(challenge.data_files.all()),
+    )
 
 
 def cached_quota_override(team, phase: Phase):
     """The team's quota override for the phase (or None), from the shared cache while the
     team's rows token holds (every write to an override renews it: ``signals``)."""
-    if not page_cache.enabled():
-        return quota_override(team=team, phase=phase)
-    key = f"quota-override:{team.pk}:{phase.pk}"
-    token = page_cache.team_rows_token(team.pk)  # before the row: see page_cache
-    entry = cache.get(key)
-    if entry is not None and entry[0] == token:
-        return entry[1]
-    override = quota_override(team=team, phase=phase)
-    cache.set(key, (token, override), settings.PAGE_CACHE_SECONDS)
-    return override
+    return _kept(
+        f"quota-override:{team.pk}:{phase.pk}",
+        lambda: page_cache.team_rows_token(team.pk),
+        lambda: quota_override(team=team, phase=phase),
+    )
 
 
 def get_phase(request, phase_id: int, action: str = "phase.manage") -> Phase:

@@ -15,8 +15,10 @@ import time
 from locust import FastHttpUser, HttpUser, between, events, task
 
 PLAN = json.loads(open(os.environ["DATAJAM_LOAD_PLAN"]).read())
-SEEN: list[float] = []  # upload → score seen, seconds
-LATE: list[int] = []  # uploads whose score was not seen within SCORE_TIMEOUT
+SEEN: list[float] = []  # upload → score seen, seconds: uploads made after the crowd arrived
+ARRIVING: list[float] = []  # the same for uploads made while the crowd was still arriving
+LATE: list[int] = []  # uploads whose score was not seen within SCORE_TIMEOUT (any time)
+ARRIVED = threading.Event()  # set when every user has started (when locust resets its stats)
 SCORE_TIMEOUT = 60.0
 _browse_sessions = iter(PLAN["browse_sessions"])
 _upload_sessions = iter(PLAN["upload_sessions"])
@@ -29,10 +31,15 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ZONES = ["UTC", "America/Toronto", "Europe/Paris", "America/Bogota"]
 
 
+@events.spawning_complete.add_listener
+def _arrived(user_count, **_kw) -> None:
+    ARRIVED.set()
+
+
 @events.quitting.add_listener
 def _write_seen(environment, **_kw) -> None:
     with open(os.environ["DATAJAM_LOAD_SEEN"], "w") as out:
-        json.dump({"seen": SEEN, "late": len(LATE)}, out)
+        json.dump({"seen": SEEN, "arriving": ARRIVING, "late": len(LATE)}, out)
 
 
 class Browsing(FastHttpUser):
@@ -115,7 +122,7 @@ class Uploading(HttpUser):
     """A team member uploading through the challenge page's form every few seconds and
     watching the submission's page until the score shows, at the interval the page polls."""
 
-    fixed_count = 20
+    fixed_count = PLAN["uploaders"]
     wait_time = between(3, 6)
 
     def on_start(self) -> None:
@@ -131,6 +138,8 @@ class Uploading(HttpUser):
         if not token:
             return
         started = time.monotonic()
+        # Counted with the page figures (which locust takes from the same moment) or apart.
+        seen = SEEN if ARRIVED.is_set() else ARRIVING
         with self.client.post(
             PLAN["submit"],
             data={"csrfmiddlewaretoken": token.group(1), "note": "load"},
@@ -152,7 +161,7 @@ class Uploading(HttpUser):
         while time.monotonic() - started < SCORE_TIMEOUT:
             state = STATE.search(html)
             if state and state.group(1) in ("scored", "failed"):
-                SEEN.append(time.monotonic() - started)
+                seen.append(time.monotonic() - started)
                 return
             # As htmx does: the URL the status gives (with the status token and time of its
             # rendering), at once on arrival when it says "load", then at its interval; a 204

@@ -177,7 +177,9 @@ def challenge_update(*, challenge: Challenge, actor, data: dict) -> Challenge:
     """Change a challenge. The task cannot change once truth or submissions exist; a new
     primary metric re-derives every stored score in the same transaction."""
     require(actor, "challenge.manage", challenge)
-    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    # No key changes: rows that refer to the challenge (teams, members, rules acceptances) may
+    # still be written meanwhile.
+    challenge = Challenge.objects.select_for_update(no_key=True).get(pk=challenge.pk)
     old_task = challenge.task
     changes = apply_changes(challenge, {k: v for k, v in data.items() if k in CHALLENGE_FIELDS})
     if not changes:

@@ -55,7 +55,7 @@ def event_create(*, actor, data: dict) -> Event:
 def event_update(*, event: Event, actor, data: dict) -> Event:
     """Change an event's fields; the audit log keeps each old and new value."""
     require(actor, "event.manage", event)
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
     changes = apply_changes(event, {k: v for k, v in data.items() if k in EVENT_FIELDS})
     if not changes:
         return event
@@ -130,7 +130,7 @@ def role_revoke(*, role: EventRole, actor) -> None:
 def event_publish(*, event: Event, actor) -> Event:
     """Show a draft event to everyone, once every item of its readiness checklist holds."""
     require(actor, "event.manage", event)
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
     if event.is_published:
         return event
     missing = event_readiness(event).missing
@@ -151,7 +151,7 @@ def event_unpublish(*, event: Event, actor, reason: str = "") -> Event:
     """Back to a draft: only organisers and judges see it; teams and submissions stay."""
     require(actor, "event.manage", event)
     check_text(reason, field="reason", max_length=300, label=_("The reason"))
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
     if not event.is_published:
         return event
     event.is_published = False

@@ -42,7 +42,7 @@ def submission_set_final(
     limit = phase.challenge.final_selection_limit
     with transaction.atomic():
         # The team row is the lock every quota-like count of a team takes (see submissions).
-        team = Team.objects.select_for_update().filter(pk=submission.team_id).first()
+        team = Team.objects.select_for_update().filter(pk=submission.team_id).order_by("pk").first()
         submission = Submission.objects.select_for_update().filter(pk=submission.pk).first()
         if team is None or submission is None or submission.team_id != team.pk:
             raise FinalSelectionRefused(

@@ -36,7 +36,7 @@ def invite_email_reserve(*, team: Team, now: dt.datetime) -> None:
     limit = settings.TEAM_INVITE_EMAILS_PER_DAY
     key, timeout = _key(team.pk, now)
     with transaction.atomic():
-        Team.objects.select_for_update().filter(pk=team.pk).first()
+        Team.objects.select_for_update().filter(pk=team.pk).order_by("pk").first()
         sent = cache.get(key, 0)
         if sent >= limit:
             _start, reset = utc_day_bounds(now)
@@ -55,7 +55,7 @@ def invite_email_refund(*, team: Team, now: dt.datetime) -> None:
     """The e-mail could not be sent: it does not count."""
     key, timeout = _key(team.pk, now)
     with transaction.atomic():
-        Team.objects.select_for_update().filter(pk=team.pk).first()
+        Team.objects.select_for_update().filter(pk=team.pk).order_by("pk").first()
         sent = cache.get(key, 0)
         if sent > 0:
             cache.set(key, sent - 1, timeout)

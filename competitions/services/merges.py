@@ -182,7 +182,7 @@ def _lock_pair(merge_request: MergeRequest) -> tuple[MergeRequest, Team, Team]:
     ids = sorted([merge_request.from_team_id, merge_request.to_team_id])
     teams = {
         t.pk: t
-        for t in Team.objects.select_for_update()
+        for t in Team.objects.select_for_update(of=("self",))
         .select_related("challenge__event")
         .filter(pk__in=ids)
         .order_by("pk")

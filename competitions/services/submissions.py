@@ -158,7 +158,15 @@ def submission_create(
     stored_name = storage.save(submission_file_path(None, uploaded.name), uploaded)
     try:
         with transaction.atomic():
-            team = Team.objects.select_for_update().filter(pk=membership.team_id).first()
+            # The team's row only: ordered by its own key, the query joins neither the challenge
+            # nor the event, whose rows a join would lock too (every upload of the event would
+            # then wait for every other's commit).
+            team = (
+                Team.objects.select_for_update()
+                .filter(pk=membership.team_id)
+                .order_by("pk")
+                .first()
+            )
             # Under the lock, the person must still be in that team: a merge may have moved
             # them (and deleted the team), or they may have left while the file was uploading.
             current_team_id = (

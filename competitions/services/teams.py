@@ -92,9 +92,10 @@ def _require_rules(challenge: Challenge, user) -> None:
 def _lock_team(team_pk: int) -> Team:
     """The team row, locked until the end of the transaction; refused if it is gone."""
     team = (
-        Team.objects.select_for_update()
+        Team.objects.select_for_update(of=("self",))
         .select_related("challenge__event")
         .filter(pk=team_pk)
+        .order_by("pk")
         .first()
     )
     if team is None:

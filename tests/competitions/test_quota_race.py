@@ -11,12 +11,13 @@ import threading
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import Client
 
-from competitions.models import Submission
+from competitions.models import Challenge, Event, RulesAcceptance, Submission
 from competitions.services import submissions as submission_services
 from competitions.services.submissions import SubmissionRefused, submission_create
+from competitions.services.teams import team_invite_link_regenerate, team_join
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -174,3 +175,48 @@ def test_an_upload_at_or_after_the_end_is_refused(phase, submitter, after):
     with pytest.raises(SubmissionRefused, match="This phase closed at .*no longer accepted"):
         submit_at(submitter, phase, phase.ends_at + after)
     assert not Submission.objects.exists()
+
+
+# --- what an upload locks ----------------------------------------------------------------------
+
+
+def test_uploads_and_team_changes_lock_the_team_row_only(postgresql_only, crowded_team, no_scoring):
+    """An organiser's edit holding the event's and the challenge's rows (as ``event_update``
+    and ``challenge_update`` lock them) does not hold up a team's upload, a change to its team,
+    a rules acceptance or a join: those lock the team's row alone. A lock on the event's row
+    would make every upload of the event wait for every other."""
+    phase, team, members = crowded_team
+    challenge = phase.challenge
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                Event.objects.select_for_update(no_key=True).get(pk=challenge.event_id)
+                Challenge.objects.select_for_update(no_key=True).get(pk=challenge.pk)
+                holding.set()
+                release.wait(timeout=60)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(timeout=30)
+    try:
+        with connection.cursor() as cursor:  # a wait becomes an error instead of a hang
+            cursor.execute("SET lock_timeout = '5s'")
+        submission = submission_create(
+            user=members[0], phase=phase, uploaded=factories.upload(factories.PERFECT_CSV)
+        )
+        changed = team_invite_link_regenerate(team=team, user=members[0])
+        newcomer = factories.UserFactory()
+        RulesAcceptance.objects.create(challenge=challenge, user=newcomer)
+        joined = team_join(team=team, user=newcomer)
+    finally:
+        release.set()
+        holder.join(timeout=60)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert Submission.objects.filter(pk=submission.pk, team=team).exists()
+    assert changed.invite_token != team.invite_token
+    assert joined.team_id == team.pk

@@ -314,7 +314,9 @@ def recent_html(
     version), a rendering made less than ``BOARD_REFRESH_SECONDS`` ago for an older version is
     served instead of rendering again (``stale``): while teams upload every second, a board is
     rendered about once per that time, not once per score. A stale rendering carries its own
-    version, so the page asks again.
+    version, so the page asks again. ``render()`` gives (html, keep), or (html, keep, when)
+    when it rendered rows read for an older version at ``when``: stale as well, and kept as
+    the latest rendering made then.
 
     A whole page kept with a stale rendering in it (``visitor_pages``) follows the same rule: it
     is served until ``BOARD_REFRESH_SECONDS`` after that rendering was made, whatever scores
@@ -330,7 +332,15 @@ def recent_html(
         if latest is not None and 0 <= time.time() - latest[1] < window:
             board_shown(latest[1])
             return mark_safe(latest[0]), True
-    html, keep = render()
+    html, keep, *older = render()
+    if older:
+        # Rendered from rows read for an older version at ``older[0]`` (``kept_board``): the
+        # latest rendering as of then, never this version's.
+        made_at = older[0]
+        board_shown(made_at)
+        if keep and latest_key is not None:
+            cache.set(latest_key, (str(html), made_at), settings.PAGE_CACHE_SECONDS)
+        return mark_safe(html), True
     if keep:
         cache.set(cache_key, str(html), settings.PAGE_CACHE_SECONDS)
         if latest_key is not None:

@@ -5,6 +5,7 @@ import redis
 from django.conf import settings
 from django.utils import translation
 
+from competitions.selectors.leaderboards import forget_kept_boards
 from datajam.celery import app as celery_app
 from tests import factories
 
@@ -46,8 +47,10 @@ def default_language():
 @pytest.fixture(autouse=True)
 def boards_renewed_per_score(settings):
     """A board rendered again for every score, as the tests of what shows expect;
-    ``test_page_cache`` checks the coalescing of ``BOARD_REFRESH_SECONDS`` by itself."""
+    ``test_page_cache`` checks the coalescing of ``BOARD_REFRESH_SECONDS`` by itself. No
+    whole board kept in this process by an earlier test."""
     settings.BOARD_REFRESH_SECONDS = 0
+    forget_kept_boards()
 
 
 @pytest.fixture(autouse=True)

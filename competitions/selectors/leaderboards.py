@@ -10,11 +10,16 @@ decided by ``can()``: ``phase.view_raw_scores`` (raw public scores under the Lad
 a board can be cached per phase, language and those two answers.
 """
 
+import copy
 import datetime as dt
 import hashlib
 import math
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, FloatField, Max
 from django.db.models.fields.json import KT
@@ -64,6 +69,10 @@ class BoardRow:
     members: list[str] = field(default_factory=list)
     public_rank: int | None = None  # private board: the team's rank on the public board
     secondary_values: list = field(default_factory=list)  # in the board's column order
+    # The best raw public score's sort key and time: the "raw" sort of a whole board kept in
+    # memory (``page_of_board``); never shown.
+    raw_key: float | None = None
+    raw_at: dt.datetime | None = None
 
     @property
     def rank_change(self) -> int | None:
@@ -187,19 +196,41 @@ def _clean_sort(sort: str | None, secondary: list[Column], raw: bool, kind: str)
     return sort if sort in allowed else "rank"
 
 
-def _members(team_ids: list[int]) -> dict[int, list[str]]:
+def _members(team_ids: list[int] | None, challenge_id: int | None = None) -> dict[int, list[str]]:
+    """``{team id: usernames}`` of these teams, or of every team of the challenge."""
     found: dict[int, list[str]] = {}
-    for team_id, username in (
-        Membership.objects.filter(team_id__in=team_ids)
-        .order_by("team_id", "joined_at", "pk")
-        .values_list("team_id", "user__username")
+    members = Membership.objects.all()
+    if team_ids is None:
+        members = members.filter(challenge_id=challenge_id)
+    else:
+        members = members.filter(team_id__in=team_ids)
+    for team_id, username in members.order_by("team_id", "joined_at", "pk").values_list(
+        "team_id", "user__username"
     ):
         found.setdefault(team_id, []).append(username)
     return found
 
 
+def _ranks_in_order(rows) -> dict[int, int]:
+    """Competition ranking of ``(team id, is baseline, key)`` rows given in the board's own
+    order (the key ascending, nulls last): what ``rank_map`` computes in the database, in one
+    pass. Baselines and rows without a key are not ranked."""
+    ranks: dict[int, int] = {}
+    ranked = 0
+    previous = rank = None
+    for team_id, baseline, value in rows:
+        if baseline or value is None:
+            continue
+        ranked += 1
+        if value != previous:
+            rank, previous = ranked, value
+        ranks[team_id] = rank
+    return ranks
+
+
 ROW_COLUMNS = (
     "team_id", "team__name", "is_baseline", "entries", "last_submission_at", "best_public",
+    "best_public_key", "best_public_at",
 )  # fmt: skip
 
 
@@ -212,17 +243,24 @@ def _rows(
     secondary: list[Column],
     whole: bool = False,
 ) -> list[BoardRow]:
-    _key, score, at, _metrics = _KEYS[kind]
+    key, score, at, _metrics = _KEYS[kind]
     metrics_field = _metrics_field(kind, raw)
-    values = list(queryset.values_list(*ROW_COLUMNS, score, at, metrics_field))
+    values = list(queryset.values_list(*ROW_COLUMNS, score, at, metrics_field, key))
     team_ids = [v[0] for v in values]
-    # The whole board: one window over it; a page: the same window, kept to the page's teams.
-    wanted = None if whole else team_ids
-    ranks = rank_map(phase, kind, wanted)
-    public_ranks = rank_map(phase, PUBLIC, wanted) if kind == PRIVATE else {}
-    names = _members(team_ids) if members else {}
+    if whole:
+        # The whole board, read in its own order: ranked in that order, without a query.
+        ranks = _ranks_in_order((v[0], v[2], v[-1]) for v in values)
+        public_ranks = rank_map(phase, PUBLIC) if kind == PRIVATE else {}
+        names = _members(None, phase.challenge_id) if members else {}
+    else:
+        # A page: the window over the whole board, kept to the page's teams.
+        ranks = rank_map(phase, kind, team_ids)
+        public_ranks = rank_map(phase, PUBLIC, team_ids) if kind == PRIVATE else {}
+        names = _members(team_ids) if members else {}
     rows = []
-    for team_id, name, baseline, entries, last, best, value, when, metrics in values:
+    for row in values:
+        team_id, name, baseline, entries, last, best, raw_key, raw_at = row[:8]
+        value, when, metrics = row[8:11]
         rows.append(
             BoardRow(
                 rank=ranks.get(team_id),
@@ -238,6 +276,8 @@ def _rows(
                 members=names.get(team_id, []),
                 public_rank=public_ranks.get(team_id),
                 secondary_values=[(metrics or {}).get(c.name) for c in secondary],
+                raw_key=raw_key,
+                raw_at=raw_at,
             )
         )
     return rows
@@ -281,15 +321,18 @@ def board_page(
     )
 
 
-def board_all(phase: Phase, *, kind: str = PUBLIC, raw: bool = False) -> Board:
-    """Every row of a board in its own order (for the exports)."""
+def board_all(
+    phase: Phase, *, kind: str = PUBLIC, raw: bool = False, members: bool = False
+) -> Board:
+    """Every row of a board in its own order (for the exports; with the teams' members, for
+    ``kept_board``)."""
     metric, secondary = _columns(phase)
     queryset = (
         Standing.objects.filter(phase=phase)
         .select_related(None)
         .order_by(*_order(kind, "rank", raw, {}))
     )
-    rows = _rows(phase, kind, raw, queryset, members=False, secondary=secondary, whole=True)
+    rows = _rows(phase, kind, raw, queryset, members=members, secondary=secondary, whole=True)
     return Board(
         kind=kind,
         rows=rows,
@@ -302,6 +345,139 @@ def board_all(phase: Phase, *, kind: str = PUBLIC, raw: bool = False) -> Board:
         show_raw=raw and kind == PUBLIC and ladder_step(phase) is not None,
         ladder_step=ladder_step(phase),
         per_page=max(len(rows), 1),
+    )
+
+
+# --- Whole boards kept in each process -------------------------------------------------------
+# A crowd reads many pages and sorts of one board while scores arrive every second: read the
+# whole board once (``board_all``'s three queries, members in) and make each page and sort from
+# it in Python, instead of three queries over the whole board for each of them. A kept board
+# serves requests for a newer version for ``BOARD_REFRESH_SECONDS`` after it was read, as a
+# rendered board does (``page_cache.recent_html``); the page says which version it shows.
+
+
+@dataclass
+class KeptBoard:
+    version: str  # the standings version read before the rows
+    made_at: float  # when the rows were read (time.time())
+    board: Board  # every row, in the board's own order
+    positions: dict[int, int]  # team id → index in that order
+
+
+_KEPT: OrderedDict = OrderedDict()  # (phase id, kind, raw) → KeptBoard; the latest few
+_KEPT_MAX = 32
+_kept_lock = threading.Lock()
+_reading: dict = {}  # (phase id, kind, raw) → the lock of the thread reading that board
+
+
+def kept_board(phase: Phase, *, kind: str, raw: bool, version: str) -> KeptBoard:
+    """The whole board as of ``version`` (``standings_version``, read before this), or as of
+    an older version read less than ``BOARD_REFRESH_SECONDS`` ago. One thread of a process
+    reads a board at a time; the others wait for its rows."""
+    name = (phase.pk, kind, raw)
+    kept = _fresh_enough(name, version)
+    if kept is not None:
+        return kept
+    with _kept_lock:
+        reading = _reading.setdefault(name, threading.Lock())
+    with reading:
+        kept = _fresh_enough(name, version)
+        if kept is not None:
+            return kept
+        made_at = time.time()
+        board = board_all(phase, kind=kind, raw=raw, members=True)
+        kept = KeptBoard(
+            version=version,
+            made_at=made_at,
+            board=board,
+            positions={row.team_id: i for i, row in enumerate(board.rows)},
+        )
+        with _kept_lock:
+            _KEPT[name] = kept
+            _KEPT.move_to_end(name)
+            while len(_KEPT) > _KEPT_MAX:
+                _KEPT.popitem(last=False)
+        return kept
+
+
+def _fresh_enough(name: tuple, version: str) -> KeptBoard | None:
+    with _kept_lock:
+        kept = _KEPT.get(name)
+    if kept is None:
+        return None
+    if kept.version == version or 0 <= time.time() - kept.made_at < settings.BOARD_REFRESH_SECONDS:
+        return kept
+    return None
+
+
+def forget_kept_boards() -> None:
+    """Drop every board kept in this process (tests)."""
+    with _kept_lock:
+        _KEPT.clear()
+
+
+def _sorted_rows(rows: list[BoardRow], sort: str, columns: dict[str, Column]) -> list[BoardRow]:
+    """``rows`` (in the board's own order) in the order ``_order`` gives in the database: a
+    stable sort on the first key keeps the board's own order among equals."""
+    if sort == "entries":
+        return sorted(rows, key=lambda r: r.entries, reverse=True)
+    if sort == "last":  # latest first, nulls last
+        return sorted(
+            rows,
+            key=lambda r: (r.last_submission_at is not None, r.last_submission_at or _EPOCH),
+            reverse=True,
+        )
+    if sort == "raw":  # the best raw score's key ascending, then its time; nulls last
+        return sorted(
+            rows,
+            key=lambda r: (
+                r.raw_key is None,
+                r.raw_key or 0.0,
+                r.raw_at is None,
+                r.raw_at or _EPOCH,
+            ),
+        )
+    if sort in columns:
+        name, higher = sort, columns[sort].higher_is_better
+
+        def value(row: BoardRow) -> float | None:
+            found = row.metrics.get(name)
+            return float(found) if isinstance(found, int | float) else None
+
+        if higher:
+            return sorted(rows, key=lambda r: (value(r) is not None, value(r) or 0.0), reverse=True)
+        return sorted(rows, key=lambda r: (value(r) is None, value(r) or 0.0))
+    return rows
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def page_of_board(
+    whole: Board, *, raw: bool, page: int = 1, sort: str | None = None, per_page: int = PER_PAGE
+) -> Board:
+    """One page of a whole board (``board_all`` with its members), as ``board_page`` reads it
+    from the database: the same rows, ranks, order and pages. The rows are copies: a caller may
+    add to them (``row.html``) without touching the kept board."""
+    secondary = whole.secondary
+    sort = _clean_sort(sort, secondary, raw, whole.kind)
+    total = len(whole.rows)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    ordered = _sorted_rows(whole.rows, sort, {c.name: c for c in secondary})
+    start = (page - 1) * per_page
+    return Board(
+        kind=whole.kind,
+        rows=[copy.copy(row) for row in ordered[start : start + per_page]],
+        page=page,
+        pages=pages,
+        total=total,
+        sort=sort,
+        metric=whole.metric,
+        secondary=secondary,
+        show_raw=whole.show_raw,
+        ladder_step=whole.ladder_step,
+        per_page=per_page,
     )
 
 

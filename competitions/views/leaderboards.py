@@ -19,7 +19,6 @@ from html import escape
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -41,13 +40,16 @@ from ..models import Challenge, Phase, Submission
 from ..permissions import can, require_two_factor
 from ..selectors.leaderboards import (
     FIXED_SORTS,
+    PER_PAGE,
     PRIVATE,
     PUBLIC,
     Board,
     board_all,
     board_page,
     daily_submissions,
+    kept_board,
     ladder_step,
+    page_of_board,
     released_submission_ids,
     standings_version,
     team_board_page,
@@ -184,7 +186,17 @@ def _fragment_context(request, challenge: Challenge, phase: Phase | None, spec: 
     if phase is None:
         return context
     kind = spec["kind"]
-    board = board_page(phase, kind=kind, raw=spec["raw"], page=spec["page"], sort=spec["sort"])
+    version = spec["version"]
+    if page_cache.enabled():
+        # The page and sort made from the whole board kept in this process: perhaps read for
+        # an older version, less than BOARD_REFRESH_SECONDS ago (the page then says so).
+        kept = kept_board(phase, kind=kind, raw=spec["raw"], version=version)
+        board = page_of_board(kept.board, raw=spec["raw"], page=spec["page"], sort=spec["sort"])
+        if kept.version != version:
+            version = kept.version
+            context["read_at"] = kept.made_at
+    else:
+        board = board_page(phase, kind=kind, raw=spec["raw"], page=spec["page"], sort=spec["sort"])
     _present(board)
 
     def link(**changes) -> str:
@@ -195,7 +207,7 @@ def _fragment_context(request, challenge: Challenge, phase: Phase | None, spec: 
     context.update(
         board=board,
         kind=kind,
-        version=spec["version"],
+        version=version,
         poll_seconds=settings.LEADERBOARD_POLL_SECONDS,
         this_url=link(),
         sort_urls={name: link(sort=name, page=1) for name in ["rank", "raw", "entries", "last"]},
@@ -212,14 +224,17 @@ def _board_html(request, challenge: Challenge, phase: Phase, spec: dict, polled:
     this language (the same for everyone with the same permission answer), or when an older
     version of it was rendered within ``BOARD_REFRESH_SECONDS`` (``request.board_stale``)."""
 
-    def render() -> tuple[str, bool]:
+    def render() -> tuple:
         context = _fragment_context(request, challenge, phase, spec)
         context["polled"] = polled
         html = render_to_string(
             "competitions/partials/leaderboard_board.html", context, request=request
         )
         # A page past the last one shows the last: not worth a key of its own.
-        return html, context["board"].page == spec["page"]
+        keep = context["board"].page == spec["page"]
+        if "read_at" in context:  # rows read for an older version
+            return html, keep, context["read_at"]
+        return html, keep
 
     parts = [phase.pk, spec["kind"], spec["page"], spec["sort"], int(spec["raw"]), int(polled)]
     cache_key = page_cache.key("board", spec["version"], *parts, by_zone=False)
@@ -292,7 +307,7 @@ def _from_visitors_page(request, challenge: Challenge, phase: Phase) -> HttpResp
     my_team = cached_team_of(user, challenge)
     my_url = ""
     if my_team is not None:
-        my_page = _team_page(phase, my_team.pk, spec["kind"], spec["version"])
+        my_page = _team_page(phase, my_team.pk, spec)
         if my_page:
             my_url = _board_url(challenge, phase=phase.pk, board=spec["kind"], page=my_page)
             my_url += f"#team-{my_team.pk}"
@@ -347,7 +362,7 @@ def _page_extras(request, challenge: Challenge, phase: Phase, spec: dict) -> dic
     """What only the whole page shows: your team (never cached), the exports, the charts."""
     kind = spec["kind"]
     my_team = cached_team_of(request.user, challenge)
-    my_page = _team_page(phase, my_team.pk, kind, spec["version"]) if my_team else None
+    my_page = _team_page(phase, my_team.pk, spec) if my_team else None
     export = reverse("competitions:leaderboard_export", args=[challenge.event.slug, challenge.slug])
     query = urlencode({"phase": phase.pk, "board": kind})
     step = ladder_step(phase)
@@ -383,17 +398,14 @@ def _page_extras(request, challenge: Challenge, phase: Phase, spec: dict) -> dic
     return extras
 
 
-def _team_page(phase: Phase, team_id: int, kind: str, version: str) -> int | None:
-    """The board page that holds the team (``team_board_page``: three counts), once per
-    standings version."""
+def _team_page(phase: Phase, team_id: int, spec: dict) -> int | None:
+    """The board page that holds the team: from the whole board kept in this process (the one
+    the board's pages are made from), or three counts when nothing is kept."""
     if not page_cache.enabled():
-        return team_board_page(phase, team_id, kind=kind)
-    cache_key = f"page:team-page:{phase.pk}:{version}:{kind}:{team_id}"
-    page = cache.get(cache_key)
-    if page is None:
-        page = team_board_page(phase, team_id, kind=kind) or 0
-        cache.set(cache_key, page, settings.PAGE_CACHE_SECONDS)
-    return page or None
+        return team_board_page(phase, team_id, kind=spec["kind"])
+    kept = kept_board(phase, kind=spec["kind"], raw=spec["raw"], version=spec["version"])
+    index = kept.positions.get(team_id)
+    return None if index is None else index // PER_PAGE + 1
 
 
 def _history_context(challenge: Challenge, phase: Phase, *, raw: bool, step) -> dict:

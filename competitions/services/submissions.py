@@ -138,7 +138,14 @@ def submission_create(
     """
     now = now or timezone.now()
     challenge = phase.challenge
-    membership = Membership.objects.filter(challenge=challenge, user=user).first()
+    # One row at most: ordered by its key, not by the model's order (which joins the team's
+    # challenge and event).
+    membership = (
+        Membership.objects.select_related("team")
+        .filter(challenge=challenge, user=user)
+        .order_by("pk")
+        .first()
+    )
     if not can(user, "challenge.participate", challenge):
         raise SubmissionRefused(_("You cannot take part in this challenge (judges never do)."))
     if not challenge.acceptances.filter(user=user).exists():
@@ -171,6 +178,7 @@ def submission_create(
             # them (and deleted the team), or they may have left while the file was uploading.
             current_team_id = (
                 Membership.objects.filter(challenge=challenge, user=user)
+                .order_by("pk")
                 .values_list("team_id", flat=True)
                 .first()
             )

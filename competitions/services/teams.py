@@ -156,7 +156,7 @@ def _add_member(*, team_pk: int, user, now: dt.datetime) -> Membership:
     _require_participation(challenge, user)
     _require_rules(challenge, user)
     current = Membership.objects.filter(challenge=challenge, user=user).select_related("team")
-    current = current.first()
+    current = current.order_by("pk").first()
     if current is not None:
         if current.team_id == team.pk:
             raise TeamError(_("You are already in %(team)s.") % {"team": team.name})

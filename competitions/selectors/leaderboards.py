@@ -365,7 +365,10 @@ class KeptBoard:
 
 
 _KEPT: OrderedDict = OrderedDict()  # (phase id, kind, raw) → KeptBoard; the latest few
-_KEPT_MAX = 32
+# At most this many boards, and rows in all (a row takes ~2.6 KB: 30,000 rows ~80 MB per web
+# process); the board used longest ago goes first, the newest stays whatever its size.
+_KEPT_MAX = 16
+_KEPT_ROWS = 30_000
 _kept_lock = threading.Lock()
 _reading: dict = {}  # (phase id, kind, raw) → the lock of the thread reading that board
 
@@ -377,6 +380,9 @@ def kept_board(phase: Phase, *, kind: str, raw: bool, version: str) -> KeptBoard
     name = (phase.pk, kind, raw)
     kept = _fresh_enough(name, version)
     if kept is not None:
+        with _kept_lock:
+            if name in _KEPT:
+                _KEPT.move_to_end(name)
         return kept
     with _kept_lock:
         reading = _reading.setdefault(name, threading.Lock())
@@ -395,7 +401,10 @@ def kept_board(phase: Phase, *, kind: str, raw: bool, version: str) -> KeptBoard
         with _kept_lock:
             _KEPT[name] = kept
             _KEPT.move_to_end(name)
-            while len(_KEPT) > _KEPT_MAX:
+            while len(_KEPT) > 1 and (
+                len(_KEPT) > _KEPT_MAX
+                or sum(len(k.board.rows) for k in _KEPT.values()) > _KEPT_ROWS
+            ):
                 _KEPT.popitem(last=False)
         return kept
 

@@ -166,3 +166,20 @@ def test_a_kept_board_serves_newer_scores_within_the_refresh_window_and_says_its
     latest = _board_fragment(client, challenge, phase, sort="last")
     assert b"Fast" in latest.content
     assert f'data-version="{new_version}"'.encode() in latest.content
+
+
+def test_a_process_keeps_few_boards_and_drops_the_one_used_longest_ago(db, monkeypatch):
+    from competitions.selectors import leaderboards
+
+    phases = [factories.PhaseFactory() for _ in range(3)]
+    for phase in phases:
+        _crowd(phase, random.Random(phase.pk))
+    monkeypatch.setattr(leaderboards, "_KEPT_ROWS", 100)  # two boards of 45 rows, not three
+    first, _second, _third = (
+        kept_board(p, kind=PUBLIC, raw=False, version=standings_version(p)) for p in phases
+    )
+    kept_board(phases[1], kind=PUBLIC, raw=False, version=standings_version(phases[1]))
+    assert [name[0] for name in leaderboards._KEPT] == [phases[2].pk, phases[1].pk]
+    again = kept_board(phases[0], kind=PUBLIC, raw=False, version=standings_version(phases[0]))
+    assert again is not first  # read again
+    assert [name[0] for name in leaderboards._KEPT] == [phases[1].pk, phases[0].pk]

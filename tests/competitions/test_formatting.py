@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from competitions.formatting import compact_datetime, local_datetime, time_element
+from competitions.formatting import _texts_in, compact_datetime, local_datetime, time_element
 
 TORONTO = zoneinfo.ZoneInfo("America/Toronto")
 
@@ -53,3 +53,25 @@ def test_when_filter_is_safe_html_and_empty_for_none(in_toronto):
     html = template.render(Context({"t": dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)}))
     assert html.count("<time ") == 2
     assert html.endswith("[]")
+
+
+def test_texts_kept_for_a_zone_and_language_are_never_shown_in_another(in_toronto):
+    """The texts are kept per moment, zone, language and year: asking in one never answers
+    another, and every answer is the one formatted afresh."""
+    moments = [dt.datetime(2026, 11, 30, h, 0, tzinfo=dt.UTC) for h in (0, 12)]
+    moments.append(timezone.now().replace(microsecond=0))
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    seen = {}
+    for _round in range(2):
+        for zone in (TORONTO, paris, dt.UTC):
+            for language in ("en", "fr", "es"):
+                with timezone.override(zone), translation.override(language):
+                    for value in moments:
+                        texts = (local_datetime(value), compact_datetime(value))
+                        fresh = _texts_in.__wrapped__(
+                            value, zone, language, timezone.localtime().year
+                        )
+                        assert texts == (fresh[0], fresh[1] or fresh[0])
+                        seen.setdefault((zone, language, value), texts)
+                        assert seen[(zone, language, value)] == texts
+    assert len({texts for texts in seen.values()}) == len(seen)  # no two alike

@@ -380,9 +380,6 @@ def kept_board(phase: Phase, *, kind: str, raw: bool, version: str) -> KeptBoard
     name = (phase.pk, kind, raw)
     kept = _fresh_enough(name, version)
     if kept is not None:
-        with _kept_lock:
-            if name in _KEPT:
-                _KEPT.move_to_end(name)
         return kept
     with _kept_lock:
         reading = _reading.setdefault(name, threading.Lock())
@@ -410,13 +407,16 @@ def kept_board(phase: Phase, *, kind: str, raw: bool, version: str) -> KeptBoard
 
 
 def _fresh_enough(name: tuple, version: str) -> KeptBoard | None:
+    """The board kept under ``name`` if it may serve ``version`` (marked as used last)."""
     with _kept_lock:
         kept = _KEPT.get(name)
-    if kept is None:
-        return None
-    if kept.version == version or 0 <= time.time() - kept.made_at < settings.BOARD_REFRESH_SECONDS:
+        if kept is None:
+            return None
+        age = time.time() - kept.made_at
+        if kept.version != version and not 0 <= age < settings.BOARD_REFRESH_SECONDS:
+            return None
+        _KEPT.move_to_end(name)
         return kept
-    return None
 
 
 def forget_kept_boards() -> None:
@@ -447,15 +447,15 @@ def _sorted_rows(rows: list[BoardRow], sort: str, columns: dict[str, Column]) ->
             ),
         )
     if sort in columns:
-        name, higher = sort, columns[sort].higher_is_better
+        name, sign = sort, -1.0 if columns[sort].higher_is_better else 1.0
 
-        def value(row: BoardRow) -> float | None:
+        def by_metric(row: BoardRow) -> tuple[bool, float]:  # the best first, nulls last
             found = row.metrics.get(name)
-            return float(found) if isinstance(found, int | float) else None
+            if not isinstance(found, int | float):
+                return True, 0.0
+            return False, sign * float(found)
 
-        if higher:
-            return sorted(rows, key=lambda r: (value(r) is not None, value(r) or 0.0), reverse=True)
-        return sorted(rows, key=lambda r: (value(r) is None, value(r) or 0.0))
+        return sorted(rows, key=by_metric)
     return rows
 
 
